@@ -1,0 +1,316 @@
+using PacketWalk.Core.Net;
+
+namespace PacketWalk.Core.Model;
+
+// One immutable type per AWS resource, named and shaped after the EC2 API so ids read as the SDK names them.
+// Collections are never null: the snapshot reader and the live adapter fill empty lists where AWS omits them.
+
+/// <summary>Where a resource came from: the account and region of the snapshot folder or API call.</summary>
+public sealed record ResourceOrigin(string? OwnerId, string? Region, string? SourceFile, string? JsonPath)
+{
+    public static readonly ResourceOrigin Unknown = new(null, null, null, null);
+    /// <summary>"Subnets.json at $.Subnets[2]" — used in error messages.</summary>
+    public string Place => SourceFile is null ? "(no file)" : JsonPath is null ? SourceFile : $"{SourceFile} at {JsonPath}";
+}
+
+public sealed record Tag(string Key, string Value);
+
+public sealed record Vpc(
+    string VpcId,
+    IReadOnlyList<Cidr> CidrBlocks,
+    IReadOnlyList<Cidr> Ipv6CidrBlocks,
+    bool IsDefault,
+    string? OwnerId,
+    ResourceOrigin Origin)
+{
+    public IEnumerable<Cidr> AllCidrs => CidrBlocks.Concat(Ipv6CidrBlocks);
+    public bool ContainsAddress(IpAddress address) => AllCidrs.Any(c => c.Contains(address));
+    public string? Name { get; init; }
+}
+
+public sealed record Subnet(
+    string SubnetId,
+    string VpcId,
+    string AvailabilityZone,
+    string? AvailabilityZoneId,
+    Cidr? CidrBlock,
+    IReadOnlyList<Cidr> Ipv6CidrBlocks,
+    string? OwnerId,
+    ResourceOrigin Origin)
+{
+    public string? Name { get; init; }
+}
+
+public sealed record Instance(
+    string InstanceId,
+    string? SubnetId,
+    string? VpcId,
+    string? PrivateIpAddress,
+    string? Platform,
+    string? State,
+    string? AvailabilityZone,
+    IReadOnlyList<string> NetworkInterfaceIds,
+    ResourceOrigin Origin)
+{
+    public string? Name { get; init; }
+    public bool IsWindows => string.Equals(Platform, "windows", StringComparison.OrdinalIgnoreCase);
+}
+
+public sealed record NetworkInterface(
+    string NetworkInterfaceId,
+    string SubnetId,
+    string VpcId,
+    string AvailabilityZone,
+    IpAddress? PrimaryPrivateIp,
+    IReadOnlyList<IpAddress> PrivateIps,
+    IReadOnlyList<IpAddress> Ipv6Addresses,
+    IReadOnlyList<string> GroupIds,
+    bool SourceDestCheck,
+    string InterfaceType,
+    string? Description,
+    string? InstanceId,
+    int? DeviceIndex,
+    bool RequesterManaged,
+    string? Status,
+    IpAddress? PublicIp,
+    string? OwnerId,
+    ResourceOrigin Origin)
+{
+    public IEnumerable<IpAddress> AllAddresses => PrivateIps.Concat(Ipv6Addresses);
+    public bool HasAddress(IpAddress address) => PrivateIps.Contains(address) || Ipv6Addresses.Contains(address) || PublicIp == address;
+
+    /// <summary>The attachment id named in a TGW ENI's description ("Network Interface for Transit Gateway Attachment tgw-attach-…").</summary>
+    public string? TransitGatewayAttachmentId
+    {
+        get
+        {
+            if (Description is null) return null;
+            var i = Description.IndexOf("tgw-attach-", StringComparison.Ordinal);
+            if (i < 0) return null;
+            var end = i;
+            while (end < Description.Length && !char.IsWhiteSpace(Description[end])) end++;
+            return Description[i..end];
+        }
+    }
+}
+
+public enum RuleDirection { Inbound, Outbound }
+
+/// <summary>One peer of a security-group rule: a CIDR, a prefix list or a group (R-SG-4).</summary>
+public sealed record SecurityGroupRule(
+    string GroupId,
+    RuleDirection Direction,
+    int Protocol,
+    int? FromPort,
+    int? ToPort,
+    Cidr? Cidr,
+    string? PrefixListId,
+    string? ReferencedGroupId,
+    string? ReferencedUserId,
+    string? Description)
+{
+    /// <summary>The rule as the console writes it, e.g. "tcp 443 from 10.0.0.0/16".</summary>
+    public string Text
+    {
+        get
+        {
+            var proto = IpProtocol.Name(Protocol);
+            string ports;
+            if (Protocol == IpProtocol.All) ports = "";
+            else if (IpProtocol.HasPorts(Protocol)) ports = FromPort is null or -1 ? " all ports" : FromPort == ToPort ? $" {FromPort}" : $" {FromPort}-{ToPort}";
+            else if (IpProtocol.IsIcmpFamily(Protocol)) ports = FromPort is null or -1 ? " all types" : $" type {FromPort} code {(ToPort is null or -1 ? "all" : ToPort.ToString())}";
+            else ports = "";
+            var peer = Cidr?.ToString() ?? PrefixListId ?? ReferencedGroupId ?? "?";
+            return $"{GroupId} {(Direction == RuleDirection.Inbound ? "inbound" : "outbound")} {proto}{ports} {(Direction == RuleDirection.Inbound ? "from" : "to")} {peer}";
+        }
+    }
+}
+
+public sealed record SecurityGroup(
+    string GroupId,
+    string? GroupName,
+    string? VpcId,
+    IReadOnlyList<SecurityGroupRule> IngressRules,
+    IReadOnlyList<SecurityGroupRule> EgressRules,
+    string? OwnerId,
+    ResourceOrigin Origin);
+
+public sealed record NetworkAclEntry(
+    int RuleNumber,
+    bool Egress,
+    int Protocol,
+    bool Allow,
+    Cidr Cidr,
+    PortRange? PortRange,
+    int? IcmpType,
+    int? IcmpCode)
+{
+    /// <summary>The console's words: "rule 100 allow all 0.0.0.0/0", "rule 32767 (*) deny all ::/0".</summary>
+    public string Text
+    {
+        get
+        {
+            var number = RuleNumber == 32767 ? "*" : RuleNumber.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var proto = IpProtocol.Name(Protocol);
+            var ports = IpProtocol.HasPorts(Protocol) && PortRange is { } pr ? $" {pr}"
+                : IpProtocol.IsIcmpFamily(Protocol) && IcmpType is { } t && t != -1 ? $" type {t} code {(IcmpCode is null or -1 ? "all" : IcmpCode.ToString())}" : "";
+            return $"rule {number} {(Allow ? "allow" : "deny")} {proto}{ports} {Cidr}";
+        }
+    }
+}
+
+public sealed record NetworkAcl(
+    string NetworkAclId,
+    string VpcId,
+    bool IsDefault,
+    IReadOnlyList<NetworkAclEntry> Entries,
+    IReadOnlyList<string> AssociatedSubnetIds,
+    string? OwnerId,
+    ResourceOrigin Origin);
+
+public enum RouteTargetType
+{
+    Local, TransitGateway, InternetGateway, EgressOnlyInternetGateway, NatGateway, VpcPeering,
+    NetworkInterface, Instance, VpcEndpoint, VirtualPrivateGateway, CarrierGateway, LocalGateway, CoreNetwork, Unknown,
+}
+
+public sealed record Route(
+    Cidr? DestinationCidr,
+    string? DestinationPrefixListId,
+    RouteTargetType TargetType,
+    string? TargetId,
+    string State,
+    string? Origin)
+{
+    public bool IsBlackhole => string.Equals(State, "blackhole", StringComparison.OrdinalIgnoreCase);
+    public bool IsPropagated => string.Equals(Origin, "EnableVgwRoutePropagation", StringComparison.OrdinalIgnoreCase);
+    public string DestinationText => DestinationCidr?.ToString() ?? DestinationPrefixListId ?? "?";
+    public string Text => $"{DestinationText} -> {(TargetType == RouteTargetType.Local ? "local" : TargetId)}{(IsBlackhole ? " (blackhole)" : "")}";
+}
+
+public sealed record RouteTableAssociation(string? SubnetId, string? GatewayId, bool Main);
+
+public sealed record RouteTable(
+    string RouteTableId,
+    string VpcId,
+    IReadOnlyList<Route> Routes,
+    IReadOnlyList<RouteTableAssociation> Associations,
+    string? OwnerId,
+    ResourceOrigin Origin)
+{
+    public bool IsMain => Associations.Any(a => a.Main);
+}
+
+public sealed record PrefixList(string PrefixListId, string? PrefixListName, IReadOnlyList<Cidr> Cidrs, string? OwnerId, ResourceOrigin Origin);
+
+public sealed record TransitGateway(
+    string TransitGatewayId,
+    string? State,
+    string? AssociationDefaultRouteTableId,
+    string? PropagationDefaultRouteTableId,
+    bool SecurityGroupReferencingSupport,
+    string? OwnerId,
+    ResourceOrigin Origin);
+
+/// <summary>Any TGW attachment (describe-transit-gateway-attachments): vpc, peering, vpn, direct-connect-gateway, connect.</summary>
+public sealed record TransitGatewayAttachment(
+    string TransitGatewayAttachmentId,
+    string TransitGatewayId,
+    string ResourceType,
+    string? ResourceId,
+    string? ResourceOwnerId,
+    string State,
+    string? AssociatedRouteTableId,
+    string? AssociationState,
+    ResourceOrigin Origin)
+{
+    public bool IsAvailable => string.Equals(State, "available", StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>The VPC-specific side of an attachment (describe-transit-gateway-vpc-attachments): one subnet per AZ (R-TGW-1).</summary>
+public sealed record TransitGatewayVpcAttachment(
+    string TransitGatewayAttachmentId,
+    string TransitGatewayId,
+    string VpcId,
+    string? VpcOwnerId,
+    IReadOnlyList<string> SubnetIds,
+    string State,
+    bool ApplianceModeSupport,
+    bool SecurityGroupReferencingSupport,
+    bool Ipv6Support,
+    ResourceOrigin Origin);
+
+public sealed record TransitGatewayRouteTable(
+    string TransitGatewayRouteTableId,
+    string TransitGatewayId,
+    bool DefaultAssociationRouteTable,
+    bool DefaultPropagationRouteTable,
+    string? State,
+    ResourceOrigin Origin);
+
+public enum TgwRouteType { Static, PrefixListReference, Propagated }
+
+public sealed record TransitGatewayRouteTarget(string TransitGatewayAttachmentId, string? ResourceId, string? ResourceType);
+
+public sealed record TransitGatewayRoute(
+    string TransitGatewayRouteTableId,
+    Cidr? DestinationCidr,
+    string? PrefixListId,
+    TgwRouteType Type,
+    string State,
+    IReadOnlyList<TransitGatewayRouteTarget> Targets)
+{
+    public bool IsBlackhole => string.Equals(State, "blackhole", StringComparison.OrdinalIgnoreCase);
+    public string TypeText => Type switch { TgwRouteType.Static => "static", TgwRouteType.PrefixListReference => "prefix-list", _ => "propagated" };
+    public string Text => $"{DestinationCidr?.ToString() ?? PrefixListId} -> {(IsBlackhole ? "blackhole" : string.Join(",", Targets.Select(t => t.TransitGatewayAttachmentId)))} ({TypeText})";
+}
+
+public sealed record TransitGatewayPropagation(string TransitGatewayRouteTableId, string TransitGatewayAttachmentId, string? ResourceId, string? ResourceType, string State)
+{
+    public bool IsEnabled => string.Equals(State, "enabled", StringComparison.OrdinalIgnoreCase);
+}
+
+public sealed record VpcPeeringConnection(
+    string VpcPeeringConnectionId,
+    string RequesterVpcId, string? RequesterOwnerId, string? RequesterRegion, IReadOnlyList<Cidr> RequesterCidrs,
+    string AccepterVpcId, string? AccepterOwnerId, string? AccepterRegion, IReadOnlyList<Cidr> AccepterCidrs,
+    string Status,
+    ResourceOrigin Origin)
+{
+    public bool IsActive => string.Equals(Status, "active", StringComparison.OrdinalIgnoreCase);
+}
+
+public sealed record InternetGateway(string InternetGatewayId, IReadOnlyList<string> AttachedVpcIds, string? OwnerId, ResourceOrigin Origin);
+
+public sealed record EgressOnlyInternetGateway(string EgressOnlyInternetGatewayId, IReadOnlyList<string> AttachedVpcIds, ResourceOrigin Origin);
+
+public sealed record NatGatewayAddress(string? NetworkInterfaceId, IpAddress? PrivateIp, IpAddress? PublicIp, string? AllocationId, bool IsPrimary, string? AvailabilityZone);
+
+public sealed record NatGateway(
+    string NatGatewayId,
+    string? SubnetId,
+    string VpcId,
+    string State,
+    string ConnectivityType,
+    string? AvailabilityMode,
+    IReadOnlyList<NatGatewayAddress> Addresses,
+    ResourceOrigin Origin)
+{
+    public bool IsPublic => !string.Equals(ConnectivityType, "private", StringComparison.OrdinalIgnoreCase);
+    public bool IsAvailable => string.Equals(State, "available", StringComparison.OrdinalIgnoreCase);
+}
+
+public sealed record VpcEndpoint(
+    string VpcEndpointId,
+    string VpcEndpointType,
+    string VpcId,
+    string? ServiceName,
+    string State,
+    IReadOnlyList<string> RouteTableIds,
+    IReadOnlyList<string> SubnetIds,
+    IReadOnlyList<string> NetworkInterfaceIds,
+    IReadOnlyList<string> GroupIds,
+    string? PolicyDocument,
+    ResourceOrigin Origin);
+
+public sealed record ElasticIpAddress(string? AllocationId, IpAddress PublicIp, IpAddress? PrivateIp, string? NetworkInterfaceId, string? InstanceId, ResourceOrigin Origin);

@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace PacketWalk.Core.Net;
+
+/// <summary>An IPv4 or IPv6 address as a 128-bit number, cheap to compare and mask.</summary>
+public readonly record struct IpAddress(UInt128 Value, bool IsV6) : IComparable<IpAddress>
+{
+    public int Bits => IsV6 ? 128 : 32;
+
+    public static IpAddress Parse(string text)
+    {
+        if (!TryParse(text, out var address))
+            throw new FormatException($"'{text}' is not an IPv4 or IPv6 address.");
+        return address;
+    }
+
+    public static bool TryParse(string? text, out IpAddress address)
+    {
+        address = default;
+        if (string.IsNullOrWhiteSpace(text)) return false;
+        text = text.Trim();
+        // IPAddress.TryParse accepts "1" or "10.1" as shorthand; AWS never writes those, so insist on dotted quads.
+        if (!text.Contains(':') && text.Count(c => c == '.') != 3) return false;
+        if (!IPAddress.TryParse(text, out var ip)) return false;
+        address = FromIPAddress(ip);
+        return true;
+    }
+
+    public static IpAddress FromIPAddress(IPAddress ip)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        if (ip.AddressFamily == AddressFamily.InterNetwork)
+        {
+            ip.TryWriteBytes(bytes, out _);
+            uint v = (uint)bytes[0] << 24 | (uint)bytes[1] << 16 | (uint)bytes[2] << 8 | bytes[3];
+            return new IpAddress(v, false);
+        }
+        ip.TryWriteBytes(bytes, out _);
+        UInt128 value = 0;
+        for (int i = 0; i < 16; i++) value = value << 8 | bytes[i];
+        return new IpAddress(value, true);
+    }
+
+    public IPAddress ToIPAddress()
+    {
+        if (!IsV6)
+        {
+            uint v = (uint)Value;
+            return new IPAddress(new[] { (byte)(v >> 24), (byte)(v >> 16), (byte)(v >> 8), (byte)v });
+        }
+        var bytes = new byte[16];
+        var value = Value;
+        for (int i = 15; i >= 0; i--) { bytes[i] = (byte)value; value >>= 8; }
+        return new IPAddress(bytes);
+    }
+
+    public override string ToString() => IsV6 ? ToIPAddress().ToString() : string.Create(CultureInfo.InvariantCulture,
+        $"{(uint)(Value >> 24) & 0xff}.{(uint)(Value >> 16) & 0xff}.{(uint)(Value >> 8) & 0xff}.{(uint)Value & 0xff}");
+
+    public int CompareTo(IpAddress other) => IsV6 != other.IsV6 ? IsV6.CompareTo(other.IsV6) : Value.CompareTo(other.Value);
+
+    /// <summary>RFC 1918 private IPv4 space (R-IGW-3 uses it).</summary>
+    public bool IsRfc1918 => !IsV6 && (Cidr.Rfc1918A.Contains(this) || Cidr.Rfc1918B.Contains(this) || Cidr.Rfc1918C.Contains(this));
+}

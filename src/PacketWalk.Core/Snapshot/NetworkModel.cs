@@ -1,0 +1,320 @@
+using System.Collections.Frozen;
+using PacketWalk.Core.Model;
+using PacketWalk.Core.Net;
+
+namespace PacketWalk.Core.Snapshot;
+
+/// <summary>
+/// The estate: every resource indexed by its AWS id, plus the lookups that encode AWS semantics
+/// (route table and NACL of a subnet, ENIs by address, TGW attachment ENIs per AZ). Immutable once built,
+/// so one model serves any number of concurrent walks.
+/// </summary>
+public sealed class NetworkModel
+{
+    internal NetworkModel(NetworkModelBuilder b)
+    {
+        Vpcs = b.Vpcs.ToFrozenDictionary(v => v.VpcId, StringComparer.Ordinal);
+        Subnets = b.Subnets.ToFrozenDictionary(s => s.SubnetId, StringComparer.Ordinal);
+        Instances = b.Instances.ToFrozenDictionary(i => i.InstanceId, StringComparer.Ordinal);
+        NetworkInterfaces = b.NetworkInterfaces.ToFrozenDictionary(e => e.NetworkInterfaceId, StringComparer.Ordinal);
+        SecurityGroups = b.SecurityGroups.ToFrozenDictionary(g => g.GroupId, StringComparer.Ordinal);
+        NetworkAcls = b.NetworkAcls.ToFrozenDictionary(a => a.NetworkAclId, StringComparer.Ordinal);
+        RouteTables = b.RouteTables.ToFrozenDictionary(r => r.RouteTableId, StringComparer.Ordinal);
+        PrefixLists = b.PrefixLists.ToFrozenDictionary(p => p.PrefixListId, StringComparer.Ordinal);
+        TransitGateways = b.TransitGateways.ToFrozenDictionary(t => t.TransitGatewayId, StringComparer.Ordinal);
+        TransitGatewayAttachments = b.TransitGatewayAttachments.ToFrozenDictionary(a => a.TransitGatewayAttachmentId, StringComparer.Ordinal);
+        TransitGatewayVpcAttachments = b.TransitGatewayVpcAttachments.ToFrozenDictionary(a => a.TransitGatewayAttachmentId, StringComparer.Ordinal);
+        TransitGatewayRouteTables = b.TransitGatewayRouteTables.ToFrozenDictionary(t => t.TransitGatewayRouteTableId, StringComparer.Ordinal);
+        VpcPeeringConnections = b.VpcPeeringConnections.ToFrozenDictionary(p => p.VpcPeeringConnectionId, StringComparer.Ordinal);
+        InternetGateways = b.InternetGateways.ToFrozenDictionary(g => g.InternetGatewayId, StringComparer.Ordinal);
+        EgressOnlyInternetGateways = b.EgressOnlyInternetGateways.ToFrozenDictionary(g => g.EgressOnlyInternetGatewayId, StringComparer.Ordinal);
+        NatGateways = b.NatGateways.ToFrozenDictionary(n => n.NatGatewayId, StringComparer.Ordinal);
+        VpcEndpoints = b.VpcEndpoints.ToFrozenDictionary(e => e.VpcEndpointId, StringComparer.Ordinal);
+        ElasticIps = b.ElasticIps.ToList();
+        TransitGatewayRoutes = b.TransitGatewayRoutes.GroupBy(r => r.TransitGatewayRouteTableId, StringComparer.Ordinal)
+            .ToFrozenDictionary(g => g.Key, g => (IReadOnlyList<TransitGatewayRoute>)g.ToList(), StringComparer.Ordinal);
+        TransitGatewayPropagations = b.TransitGatewayPropagations.GroupBy(p => p.TransitGatewayRouteTableId, StringComparer.Ordinal)
+            .ToFrozenDictionary(g => g.Key, g => (IReadOnlyList<TransitGatewayPropagation>)g.ToList(), StringComparer.Ordinal);
+        Warnings = b.Warnings.ToList();
+        SourceDescription = b.SourceDescription;
+
+        // Indexes.
+        var byAddress = new Dictionary<IpAddress, List<NetworkInterface>>();
+        var byGroup = new Dictionary<string, List<NetworkInterface>>(StringComparer.Ordinal);
+        var bySubnet = new Dictionary<string, List<NetworkInterface>>(StringComparer.Ordinal);
+        foreach (var eni in NetworkInterfaces.Values.OrderBy(e => e.NetworkInterfaceId, StringComparer.Ordinal))
+        {
+            foreach (var ip in eni.AllAddresses.Distinct())
+                Add(byAddress, ip, eni);
+            foreach (var g in eni.GroupIds) Add(byGroup, g, eni);
+            Add(bySubnet, eni.SubnetId, eni);
+        }
+        _enisByAddress = byAddress.ToFrozenDictionary(kv => kv.Key, kv => (IReadOnlyList<NetworkInterface>)kv.Value);
+        _enisByGroup = byGroup.ToFrozenDictionary(kv => kv.Key, kv => (IReadOnlyList<NetworkInterface>)kv.Value, StringComparer.Ordinal);
+        _enisBySubnet = bySubnet.ToFrozenDictionary(kv => kv.Key, kv => (IReadOnlyList<NetworkInterface>)kv.Value, StringComparer.Ordinal);
+
+        var rtBySubnet = new Dictionary<string, RouteTable>(StringComparer.Ordinal);
+        var mainRt = new Dictionary<string, RouteTable>(StringComparer.Ordinal);
+        var rtByGateway = new Dictionary<string, RouteTable>(StringComparer.Ordinal);
+        foreach (var rt in RouteTables.Values.OrderBy(r => r.RouteTableId, StringComparer.Ordinal))
+            foreach (var a in rt.Associations)
+            {
+                if (a.Main) mainRt.TryAdd(rt.VpcId, rt);
+                if (a.SubnetId is not null) rtBySubnet.TryAdd(a.SubnetId, rt);
+                if (a.GatewayId is not null) rtByGateway.TryAdd(a.GatewayId, rt);
+            }
+        _routeTableBySubnet = rtBySubnet.ToFrozenDictionary(StringComparer.Ordinal);
+        _mainRouteTableByVpc = mainRt.ToFrozenDictionary(StringComparer.Ordinal);
+        _routeTableByGateway = rtByGateway.ToFrozenDictionary(StringComparer.Ordinal);
+
+        var aclBySubnet = new Dictionary<string, NetworkAcl>(StringComparer.Ordinal);
+        var defaultAcl = new Dictionary<string, NetworkAcl>(StringComparer.Ordinal);
+        foreach (var acl in NetworkAcls.Values.OrderBy(a => a.NetworkAclId, StringComparer.Ordinal))
+        {
+            if (acl.IsDefault) defaultAcl.TryAdd(acl.VpcId, acl);
+            foreach (var s in acl.AssociatedSubnetIds) aclBySubnet.TryAdd(s, acl);
+        }
+        _aclBySubnet = aclBySubnet.ToFrozenDictionary(StringComparer.Ordinal);
+        _defaultAclByVpc = defaultAcl.ToFrozenDictionary(StringComparer.Ordinal);
+
+        var tgwEni = new Dictionary<(string, string), NetworkInterface>();
+        foreach (var eni in NetworkInterfaces.Values.OrderBy(e => e.NetworkInterfaceId, StringComparer.Ordinal))
+            if (eni.TransitGatewayAttachmentId is { } attachmentId)
+                tgwEni.TryAdd((attachmentId, eni.SubnetId), eni);
+        _tgwEniByAttachmentSubnet = tgwEni.ToFrozenDictionary();
+
+        _vpcAttachmentsByVpc = TransitGatewayVpcAttachments.Values
+            .GroupBy(a => a.VpcId, StringComparer.Ordinal)
+            .ToFrozenDictionary(g => g.Key, g => (IReadOnlyList<TransitGatewayVpcAttachment>)g.OrderBy(a => a.TransitGatewayAttachmentId, StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
+        _eniByInstance = NetworkInterfaces.Values.Where(e => e.InstanceId is not null)
+            .GroupBy(e => e.InstanceId!, StringComparer.Ordinal)
+            .ToFrozenDictionary(g => g.Key, g => (IReadOnlyList<NetworkInterface>)g.OrderBy(e => e.DeviceIndex ?? int.MaxValue).ThenBy(e => e.NetworkInterfaceId, StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
+    }
+
+    private static void Add<TKey>(Dictionary<TKey, List<NetworkInterface>> map, TKey key, NetworkInterface eni) where TKey : notnull
+    {
+        if (!map.TryGetValue(key, out var list)) map[key] = list = new List<NetworkInterface>();
+        list.Add(eni);
+    }
+
+    public string SourceDescription { get; }
+    public IReadOnlyList<SnapshotWarning> Warnings { get; }
+
+    public FrozenDictionary<string, Vpc> Vpcs { get; }
+    public FrozenDictionary<string, Subnet> Subnets { get; }
+    public FrozenDictionary<string, Instance> Instances { get; }
+    public FrozenDictionary<string, NetworkInterface> NetworkInterfaces { get; }
+    public FrozenDictionary<string, SecurityGroup> SecurityGroups { get; }
+    public FrozenDictionary<string, NetworkAcl> NetworkAcls { get; }
+    public FrozenDictionary<string, RouteTable> RouteTables { get; }
+    public FrozenDictionary<string, PrefixList> PrefixLists { get; }
+    public FrozenDictionary<string, TransitGateway> TransitGateways { get; }
+    public FrozenDictionary<string, TransitGatewayAttachment> TransitGatewayAttachments { get; }
+    public FrozenDictionary<string, TransitGatewayVpcAttachment> TransitGatewayVpcAttachments { get; }
+    public FrozenDictionary<string, TransitGatewayRouteTable> TransitGatewayRouteTables { get; }
+    public FrozenDictionary<string, IReadOnlyList<TransitGatewayRoute>> TransitGatewayRoutes { get; }
+    public FrozenDictionary<string, IReadOnlyList<TransitGatewayPropagation>> TransitGatewayPropagations { get; }
+    public FrozenDictionary<string, VpcPeeringConnection> VpcPeeringConnections { get; }
+    public FrozenDictionary<string, InternetGateway> InternetGateways { get; }
+    public FrozenDictionary<string, EgressOnlyInternetGateway> EgressOnlyInternetGateways { get; }
+    public FrozenDictionary<string, NatGateway> NatGateways { get; }
+    public FrozenDictionary<string, VpcEndpoint> VpcEndpoints { get; }
+    public IReadOnlyList<ElasticIpAddress> ElasticIps { get; }
+
+    private readonly FrozenDictionary<IpAddress, IReadOnlyList<NetworkInterface>> _enisByAddress;
+    private readonly FrozenDictionary<string, IReadOnlyList<NetworkInterface>> _enisByGroup;
+    private readonly FrozenDictionary<string, IReadOnlyList<NetworkInterface>> _enisBySubnet;
+    private readonly FrozenDictionary<string, RouteTable> _routeTableBySubnet;
+    private readonly FrozenDictionary<string, RouteTable> _mainRouteTableByVpc;
+    private readonly FrozenDictionary<string, RouteTable> _routeTableByGateway;
+    private readonly FrozenDictionary<string, NetworkAcl> _aclBySubnet;
+    private readonly FrozenDictionary<string, NetworkAcl> _defaultAclByVpc;
+    private readonly FrozenDictionary<(string, string), NetworkInterface> _tgwEniByAttachmentSubnet;
+    private readonly FrozenDictionary<string, IReadOnlyList<TransitGatewayVpcAttachment>> _vpcAttachmentsByVpc;
+    private readonly FrozenDictionary<string, IReadOnlyList<NetworkInterface>> _eniByInstance;
+
+    private static readonly IReadOnlyList<NetworkInterface> NoEnis = Array.Empty<NetworkInterface>();
+
+    public IReadOnlyList<NetworkInterface> NetworkInterfacesWithAddress(IpAddress address) =>
+        _enisByAddress.TryGetValue(address, out var list) ? list : NoEnis;
+
+    public IReadOnlyList<NetworkInterface> NetworkInterfacesInGroup(string groupId) =>
+        _enisByGroup.TryGetValue(groupId, out var list) ? list : NoEnis;
+
+    public IReadOnlyList<NetworkInterface> NetworkInterfacesInSubnet(string subnetId) =>
+        _enisBySubnet.TryGetValue(subnetId, out var list) ? list : NoEnis;
+
+    /// <summary>The instance's ENIs, primary (device index 0) first.</summary>
+    public IReadOnlyList<NetworkInterface> NetworkInterfacesOfInstance(string instanceId) =>
+        _eniByInstance.TryGetValue(instanceId, out var list) ? list : NoEnis;
+
+    /// <summary>R-RT-1: the explicitly associated table, else the VPC's main table. Null when neither is in the snapshot.</summary>
+    public RouteTable? RouteTableForSubnet(Subnet subnet, out bool isMain)
+    {
+        if (_routeTableBySubnet.TryGetValue(subnet.SubnetId, out var rt)) { isMain = false; return rt; }
+        isMain = true;
+        return _mainRouteTableByVpc.TryGetValue(subnet.VpcId, out var main) ? main : null;
+    }
+
+    /// <summary>R-RT-11: the gateway route table edge-associated with an IGW or VGW, if any.</summary>
+    public RouteTable? RouteTableForGateway(string gatewayId) => _routeTableByGateway.TryGetValue(gatewayId, out var rt) ? rt : null;
+
+    /// <summary>R-NACL-9: the explicitly associated NACL, else the VPC's default NACL.</summary>
+    public NetworkAcl? NetworkAclForSubnet(Subnet subnet) =>
+        _aclBySubnet.TryGetValue(subnet.SubnetId, out var acl) ? acl : _defaultAclByVpc.TryGetValue(subnet.VpcId, out var d) ? d : null;
+
+    public IReadOnlyList<TransitGatewayVpcAttachment> VpcAttachmentsOfVpc(string vpcId) =>
+        _vpcAttachmentsByVpc.TryGetValue(vpcId, out var list) ? list : Array.Empty<TransitGatewayVpcAttachment>();
+
+    /// <summary>The requester-managed ENI the TGW placed in one attachment subnet (R-TGW-1).</summary>
+    public NetworkInterface? TransitGatewayAttachmentEni(string attachmentId, string subnetId) =>
+        _tgwEniByAttachmentSubnet.TryGetValue((attachmentId, subnetId), out var eni) ? eni : null;
+
+    public Vpc? VpcContaining(IpAddress address) => Vpcs.Values.Where(v => v.ContainsAddress(address)).OrderBy(v => v.VpcId, StringComparer.Ordinal).FirstOrDefault();
+
+    public IEnumerable<Vpc> VpcsContaining(IpAddress address) => Vpcs.Values.Where(v => v.ContainsAddress(address)).OrderBy(v => v.VpcId, StringComparer.Ordinal);
+
+    public Subnet? SubnetContaining(string vpcId, IpAddress address) =>
+        Subnets.Values.FirstOrDefault(s => s.VpcId == vpcId && ((s.CidrBlock is { } c && c.Contains(address)) || s.Ipv6CidrBlocks.Any(x => x.Contains(address))));
+
+    /// <summary>Counts of each resource kind, for summaries.</summary>
+    public IReadOnlyDictionary<string, int> Counts => new SortedDictionary<string, int>(StringComparer.Ordinal)
+    {
+        ["Vpcs"] = Vpcs.Count, ["Subnets"] = Subnets.Count, ["Instances"] = Instances.Count,
+        ["NetworkInterfaces"] = NetworkInterfaces.Count, ["SecurityGroups"] = SecurityGroups.Count,
+        ["NetworkAcls"] = NetworkAcls.Count, ["RouteTables"] = RouteTables.Count, ["PrefixLists"] = PrefixLists.Count,
+        ["TransitGateways"] = TransitGateways.Count, ["TransitGatewayAttachments"] = TransitGatewayAttachments.Count,
+        ["TransitGatewayRouteTables"] = TransitGatewayRouteTables.Count,
+        ["TransitGatewayRoutes"] = TransitGatewayRoutes.Values.Sum(l => l.Count),
+        ["VpcPeeringConnections"] = VpcPeeringConnections.Count, ["InternetGateways"] = InternetGateways.Count,
+        ["EgressOnlyInternetGateways"] = EgressOnlyInternetGateways.Count, ["NatGateways"] = NatGateways.Count,
+        ["VpcEndpoints"] = VpcEndpoints.Count, ["Addresses"] = ElasticIps.Count,
+    };
+}
+
+/// <summary>
+/// Collects resources from any source (snapshot files, live AWS) and builds the immutable model.
+/// Build() checks references inside the estate and fails with the file and JSON path of the first dangling one.
+/// </summary>
+public sealed class NetworkModelBuilder
+{
+    public string SourceDescription { get; set; } = "";
+    public List<SnapshotWarning> Warnings { get; } = new();
+    public List<Vpc> Vpcs { get; } = new();
+    public List<Subnet> Subnets { get; } = new();
+    public List<Instance> Instances { get; } = new();
+    public List<NetworkInterface> NetworkInterfaces { get; } = new();
+    public List<SecurityGroup> SecurityGroups { get; } = new();
+    public List<NetworkAcl> NetworkAcls { get; } = new();
+    public List<RouteTable> RouteTables { get; } = new();
+    public List<PrefixList> PrefixLists { get; } = new();
+    public List<TransitGateway> TransitGateways { get; } = new();
+    public List<TransitGatewayAttachment> TransitGatewayAttachments { get; } = new();
+    public List<TransitGatewayVpcAttachment> TransitGatewayVpcAttachments { get; } = new();
+    public List<TransitGatewayRouteTable> TransitGatewayRouteTables { get; } = new();
+    public List<TransitGatewayRoute> TransitGatewayRoutes { get; } = new();
+    public List<TransitGatewayPropagation> TransitGatewayPropagations { get; } = new();
+    public List<VpcPeeringConnection> VpcPeeringConnections { get; } = new();
+    public List<InternetGateway> InternetGateways { get; } = new();
+    public List<EgressOnlyInternetGateway> EgressOnlyInternetGateways { get; } = new();
+    public List<NatGateway> NatGateways { get; } = new();
+    public List<VpcEndpoint> VpcEndpoints { get; } = new();
+    public List<ElasticIpAddress> ElasticIps { get; } = new();
+
+    public NetworkModel Build()
+    {
+        Dedupe(Vpcs, v => v.VpcId, v => v.Origin);
+        Dedupe(Subnets, s => s.SubnetId, s => s.Origin);
+        Dedupe(Instances, i => i.InstanceId, i => i.Origin);
+        Dedupe(NetworkInterfaces, e => e.NetworkInterfaceId, e => e.Origin);
+        Dedupe(SecurityGroups, g => g.GroupId, g => g.Origin);
+        Dedupe(NetworkAcls, a => a.NetworkAclId, a => a.Origin);
+        Dedupe(RouteTables, r => r.RouteTableId, r => r.Origin);
+        Dedupe(PrefixLists, p => p.PrefixListId, p => p.Origin);
+        Dedupe(TransitGateways, t => t.TransitGatewayId, t => t.Origin);
+        Dedupe(TransitGatewayAttachments, a => a.TransitGatewayAttachmentId, a => a.Origin);
+        Dedupe(TransitGatewayVpcAttachments, a => a.TransitGatewayAttachmentId, a => a.Origin);
+        Dedupe(TransitGatewayRouteTables, t => t.TransitGatewayRouteTableId, t => t.Origin);
+        Dedupe(VpcPeeringConnections, p => p.VpcPeeringConnectionId, p => p.Origin);
+        Dedupe(InternetGateways, g => g.InternetGatewayId, g => g.Origin);
+        Dedupe(EgressOnlyInternetGateways, g => g.EgressOnlyInternetGatewayId, g => g.Origin);
+        Dedupe(NatGateways, n => n.NatGatewayId, n => n.Origin);
+        Dedupe(VpcEndpoints, e => e.VpcEndpointId, e => e.Origin);
+        CheckReferences();
+        return new NetworkModel(this);
+    }
+
+    private void Dedupe<T>(List<T> items, Func<T, string> id, Func<T, ResourceOrigin> origin) where T : class
+    {
+        var seen = new Dictionary<string, T>(StringComparer.Ordinal);
+        var kept = new List<T>(items.Count);
+        foreach (var item in items)
+        {
+            var key = id(item);
+            if (seen.TryGetValue(key, out var first))
+            {
+                // The same resource read twice (two folders, two accounts that see a shared TGW) is harmless only if
+                // it is identical apart from where it was read; two different definitions under one id are not.
+                if (!SameIgnoringOrigin(first, item, origin))
+                    throw new SnapshotException(SnapshotErrorIds.DuplicateId,
+                        $"duplicate id {key} with a different definition (first seen in {origin(first).Place})",
+                        origin(item).SourceFile, origin(item).JsonPath);
+                continue;
+            }
+            seen[key] = item;
+            kept.Add(item);
+        }
+        items.Clear();
+        items.AddRange(kept);
+    }
+
+    private static bool SameIgnoringOrigin<T>(T a, T b, Func<T, ResourceOrigin> origin) where T : class
+    {
+        // Records compare by value; collections inside them compare by reference, so compare their printed form.
+        static string Print(object o) => System.Text.Json.JsonSerializer.Serialize(o, o.GetType(), PrintOptions);
+        var ao = origin(a); var bo = origin(b);
+        var pa = Print(a).Replace(Print(ao), "", StringComparison.Ordinal);
+        var pb = Print(b).Replace(Print(bo), "", StringComparison.Ordinal);
+        return pa == pb;
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions PrintOptions = new() { IncludeFields = false };
+
+    private void CheckReferences()
+    {
+        var vpcs = Vpcs.Select(v => v.VpcId).ToHashSet(StringComparer.Ordinal);
+        var subnets = Subnets.ToDictionary(s => s.SubnetId, StringComparer.Ordinal);
+
+        foreach (var s in Subnets)
+            if (!vpcs.Contains(s.VpcId) && Vpcs.Count > 0)
+                Dangling($"subnet {s.SubnetId} names VPC {s.VpcId}, which is not in the snapshot", s.Origin);
+
+        foreach (var e in NetworkInterfaces)
+            if (!subnets.ContainsKey(e.SubnetId))
+                Dangling($"network interface {e.NetworkInterfaceId} names subnet {e.SubnetId}, which is not in the snapshot", e.Origin);
+
+        foreach (var i in Instances)
+            if (i.SubnetId is not null && !subnets.ContainsKey(i.SubnetId) && (i.State is null || i.State == "running"))
+                Dangling($"instance {i.InstanceId} names subnet {i.SubnetId}, which is not in the snapshot", i.Origin);
+
+        foreach (var acl in NetworkAcls)
+            foreach (var s in acl.AssociatedSubnetIds)
+                if (!subnets.ContainsKey(s) && vpcs.Contains(acl.VpcId))
+                    Dangling($"network ACL {acl.NetworkAclId} is associated with subnet {s}, which is not in the snapshot", acl.Origin);
+
+        foreach (var rt in RouteTables)
+            foreach (var a in rt.Associations)
+                if (a.SubnetId is not null && !subnets.ContainsKey(a.SubnetId) && vpcs.Contains(rt.VpcId))
+                    Dangling($"route table {rt.RouteTableId} is associated with subnet {a.SubnetId}, which is not in the snapshot", rt.Origin);
+
+        // An attachment whose VPC is in the snapshot must have its subnets there too; a VPC of another account may be absent.
+        foreach (var att in TransitGatewayVpcAttachments)
+            if (vpcs.Contains(att.VpcId))
+                foreach (var s in att.SubnetIds)
+                    if (!subnets.ContainsKey(s))
+                        Dangling($"transit gateway attachment {att.TransitGatewayAttachmentId} names subnet {s}, which is not in the snapshot", att.Origin);
+    }
+
+    private static void Dangling(string message, ResourceOrigin origin) =>
+        throw new SnapshotException(SnapshotErrorIds.DanglingReference, message, origin.SourceFile, origin.JsonPath);
+}
