@@ -1,0 +1,177 @@
+using PacketWalk.Core.Net;
+
+namespace PacketWalk.Core.Walk;
+
+public enum WalkDirection { Forward, Return }
+
+/// <summary>The outcome classes of a walk. Unknown: data is missing. Ambiguous: AWS behaviour (or the client's port choice) decides.</summary>
+public enum PathVerdict { Reachable, Blocked, Unknown, Ambiguous }
+
+/// <summary>What one hop decided.</summary>
+public enum HopDecision
+{
+    /// <summary>A filter (security group, NACL) let the packet through.</summary>
+    Allow,
+    /// <summary>A filter dropped the packet.</summary>
+    Deny,
+    /// <summary>A route or gateway sent the packet on.</summary>
+    Forward,
+    /// <summary>The packet reached its destination interface.</summary>
+    Deliver,
+    /// <summary>No route matched.</summary>
+    NoRoute,
+    /// <summary>The matching route is a blackhole.</summary>
+    Blackhole,
+    /// <summary>The snapshot lacks what this hop needs.</summary>
+    Unknown,
+    /// <summary>AWS may do either; the alternatives are named.</summary>
+    Ambiguous,
+    /// <summary>A note on the path that decides nothing (stateful return, skipped check).</summary>
+    Info,
+}
+
+/// <summary>The kind of check a hop made, in the seed's words.</summary>
+public enum HopStep
+{
+    SourceInterface,
+    SecurityGroupEgress,
+    SecurityGroupIngress,
+    SourceDestinationCheck,
+    SameSubnet,
+    RouteLookup,
+    NaclOutbound,
+    NaclInbound,
+    TgwAttachmentEntry,
+    TgwRouteTable,
+    TgwAttachmentExit,
+    VpcPeering,
+    InternetGateway,
+    EgressOnlyInternetGateway,
+    NatGateway,
+    GatewayEndpoint,
+    InterfaceEndpoint,
+    Appliance,
+    GatewayRouteTable,
+    Edge,
+    Destination,
+}
+
+/// <summary>
+/// One check on the path, flat and scalar so Export-Csv gives one clean row per hop. Resource ids use the
+/// AWS SDK's property names so hops pipe by property name into AWS.Tools cmdlets.
+/// </summary>
+public sealed class PacketHop
+{
+    public WalkDirection Direction { get; init; }
+    public int Sequence { get; set; }
+    public HopStep Step { get; init; }
+    /// <summary>The id of the resource that made the decision (ENI, NACL, route table, attachment, …).</summary>
+    public string? Component { get; init; }
+    public HopDecision Decision { get; init; }
+    /// <summary>The deciding rule or route in the console's words, e.g. "rule 100 allow all 0.0.0.0/0".</summary>
+    public string? Rule { get; init; }
+    /// <summary>A Reachability Analyzer explanation code where one fits.</summary>
+    public string? Reason { get; init; }
+    public string? Note { get; init; }
+
+    public string? Region { get; init; }
+    public string? OwnerId { get; init; }
+    public string? VpcId { get; init; }
+    public string? SubnetId { get; init; }
+    public string? AvailabilityZone { get; init; }
+    public string? NetworkInterfaceId { get; init; }
+    public string? InstanceId { get; init; }
+    public string? GroupId { get; init; }
+    public string? NetworkAclId { get; init; }
+    public string? RouteTableId { get; init; }
+    public string? TransitGatewayId { get; init; }
+    public string? TransitGatewayAttachmentId { get; init; }
+    public string? TransitGatewayRouteTableId { get; init; }
+    public string? VpcPeeringConnectionId { get; init; }
+    public string? InternetGatewayId { get; init; }
+    public string? EgressOnlyInternetGatewayId { get; init; }
+    public string? NatGatewayId { get; init; }
+    public string? VpcEndpointId { get; init; }
+
+    /// <summary>The packet as it is at this hop (after any translation so far).</summary>
+    public string SourceAddress { get; init; } = "";
+    public string DestinationAddress { get; init; } = "";
+    public string Protocol { get; init; } = "";
+    public string? SourcePort { get; init; }
+    public string? DestinationPort { get; init; }
+
+    /// <summary>True for a hop that let the packet continue (allow, forward, deliver, info).</summary>
+    public bool Passed => Decision is HopDecision.Allow or HopDecision.Forward or HopDecision.Deliver or HopDecision.Info;
+
+    public override string ToString() => $"{Direction} {Sequence} {Step} {Component} {Decision} {Rule}";
+}
+
+/// <summary>The verdict of one walk, forward and return. Runbooks branch on these property names: keep them.</summary>
+public sealed class PacketPathResult
+{
+    public string Source { get; init; } = "";
+    public string Destination { get; init; } = "";
+    public string SourceAddress { get; init; } = "";
+    public string DestinationAddress { get; init; } = "";
+    public string Protocol { get; init; } = "";
+    public int? Port { get; init; }
+    public string? SourcePort { get; init; }
+    public int? IcmpType { get; init; }
+    public int? IcmpCode { get; init; }
+
+    public PathVerdict Verdict { get; init; }
+    public bool Reachable => Verdict == PathVerdict.Reachable;
+    public WalkDirection? BlockedDirection { get; init; }
+    /// <summary>The deciding resource: NACL id, ENI id (SG drop), rtb-/tgw-rtb- id (no route, blackhole), tgw-attach- id (AZ).</summary>
+    public string? BlockedAt { get; init; }
+    public string? Reason { get; init; }
+    public string? Rule { get; init; }
+    public string? Explanation { get; init; }
+
+    /// <summary>The ENIs that received the packet, in order, like the seed's "Forward:" line.</summary>
+    public IReadOnlyList<string> ForwardPath { get; init; } = Array.Empty<string>();
+    public IReadOnlyList<string> ReturnPath { get; init; } = Array.Empty<string>();
+    /// <summary>Client ports for which replies get back, when the return path narrows the ephemeral range.</summary>
+    public string? ReturnPortsAllowed { get; init; }
+    /// <summary>Informational codes and notes (AVAILABILITY_ZONE_CROSSED, ambiguity alternatives, …).</summary>
+    public IReadOnlyList<string> Notes { get; init; } = Array.Empty<string>();
+    public IReadOnlyList<PacketHop> Hops { get; init; } = Array.Empty<PacketHop>();
+    public string? Region { get; init; }
+
+    public string ForwardPathText => string.Join(" -> ", ForwardPath);
+    public string ReturnPathText => string.Join(" -> ", ReturnPath);
+
+    public override string ToString() => $"{Source} -> {Destination} {Protocol}/{Port}: {Verdict}{(BlockedAt is null ? "" : $" at {BlockedAt} ({Reason})")}";
+}
+
+/// <summary>Bad walk input (unknown source, ambiguous IP, bad port): the cmdlet turns it into an error record.</summary>
+public sealed class WalkInputException : Exception
+{
+    public WalkInputException(string errorId, string message, string? target = null) : base(message) { ErrorId = errorId; Target = target; }
+    public string ErrorId { get; }
+    public string? Target { get; }
+}
+
+public static class WalkErrorIds
+{
+    public const string EndpointNotFound = "PacketWalkEndpointNotFound";
+    public const string EndpointAmbiguous = "PacketWalkEndpointAmbiguous";
+    public const string InvalidEndpoint = "PacketWalkInvalidEndpoint";
+    public const string InvalidPacket = "PacketWalkInvalidPacket";
+}
+
+/// <summary>What to walk: the cmdlet parameters, already bound.</summary>
+public sealed record WalkRequest
+{
+    public required string Source { get; init; }
+    public required string Destination { get; init; }
+    /// <summary>IP protocol number; -1 is not allowed for a packet.</summary>
+    public int Protocol { get; init; } = IpProtocol.Tcp;
+    public int? Port { get; init; }
+    public int? SourcePort { get; init; }
+    public int? IcmpType { get; init; }
+    public int? IcmpCode { get; init; }
+    /// <summary>Disambiguates a source IP that exists in several VPCs.</summary>
+    public string? SourceVpcId { get; init; }
+    public string? DestinationVpcId { get; init; }
+}
