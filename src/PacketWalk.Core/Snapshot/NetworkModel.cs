@@ -221,8 +221,13 @@ public sealed class NetworkModelBuilder
     public List<VpcEndpoint> VpcEndpoints { get; } = new();
     public List<ElasticIpAddress> ElasticIps { get; } = new();
 
+    /// <summary>Work the snapshot reader defers until all files are read (embedded ENIs, prefix-list entries).</summary>
+    internal Parsers.SnapshotReaderState? ReaderState { get; set; }
+
     public NetworkModel Build()
     {
+        ReaderState?.Complete(this);
+        ReaderState = null;
         Dedupe(Vpcs, v => v.VpcId, v => v.Origin);
         Dedupe(Subnets, s => s.SubnetId, s => s.Origin);
         Dedupe(Instances, i => i.InstanceId, i => i.Origin);

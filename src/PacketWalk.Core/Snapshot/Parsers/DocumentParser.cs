@@ -1,0 +1,247 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text.Json;
+using PacketWalk.Core.Model;
+using PacketWalk.Core.Net;
+
+namespace PacketWalk.Core.Snapshot.Parsers;
+
+/// <summary>
+/// Reads one parsed JSON document (the output of one or more describe-* calls) into a <see cref="NetworkModelBuilder"/>.
+/// Every field access goes through the helpers below: they accept PascalCase (as AWS prints) or camelCase keys,
+/// treat JSON null as absent, and turn a wrong type or bad value into a <see cref="SnapshotException"/> naming the
+/// JSON path. Paths of individual fields are composed only on error, so the happy path allocates little.
+/// </summary>
+internal sealed partial class DocumentParser
+{
+    private readonly NetworkModelBuilder _b;
+    private readonly SnapshotReaderState _state;
+    private readonly string _file;
+    private readonly string? _account;
+    private readonly string? _region;
+
+    public DocumentParser(NetworkModelBuilder builder, string file, string? account, string? region)
+    {
+        _b = builder;
+        _state = builder.ReaderState ??= new SnapshotReaderState();
+        _file = file;
+        _account = account;
+        _region = region;
+    }
+
+    /// <summary>How many recognised top-level keys (or bare lists) the document held.</summary>
+    public int Recognised { get; private set; }
+
+    // ---- origin -------------------------------------------------------------------------------------------------
+
+    private ResourceOrigin Origin(string path, string? ownerId) => new(ownerId ?? _account, _region, _file, path);
+
+    private string? Owner(string? jsonOwner) => jsonOwner ?? _account;
+
+    private void Warn(string message, string? path) => _b.Warnings.Add(new SnapshotWarning(message, _file, path));
+
+    // ---- errors -------------------------------------------------------------------------------------------------
+
+    private SnapshotException Invalid(string path, string message) =>
+        new(SnapshotErrorIds.InvalidValue, message, _file, path);
+
+    private SnapshotException Missing(string path, string name) =>
+        new(SnapshotErrorIds.MissingField, $"required field {name} is missing", _file, Child(path, name));
+
+    private static string Child(string path, string name) => string.Concat(path, ".", name);
+
+    private static string Index(string path, int i) => string.Concat(path, "[", i.ToString(CultureInfo.InvariantCulture), "]");
+
+    private static string KindText(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "a list",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => "nothing",
+    };
+
+    // ---- property lookup ----------------------------------------------------------------------------------------
+
+    private static readonly ConcurrentDictionary<string, string> CamelNames = new(StringComparer.Ordinal);
+
+    private static string Camel(string pascal) =>
+        CamelNames.GetOrAdd(pascal, static p => p.Length == 0 || char.IsLower(p[0]) ? p : string.Concat(char.ToLowerInvariant(p[0]).ToString(), p.AsSpan(1)));
+
+    /// <summary>The value of <paramref name="name"/> (PascalCase, else camelCase); false when absent or null.</summary>
+    private static bool TryGet(JsonElement obj, string name, out JsonElement value)
+    {
+        if (!obj.TryGetProperty(name, out value) && !obj.TryGetProperty(Camel(name), out value))
+            return false;
+        return value.ValueKind != JsonValueKind.Null;
+    }
+
+    private string? Str(JsonElement obj, string path, string name)
+    {
+        if (!TryGet(obj, name, out var v)) return null;
+        if (v.ValueKind == JsonValueKind.String) return v.GetString();
+        throw Invalid(Child(path, name), $"{name} must be a string, not {KindText(v.ValueKind)}");
+    }
+
+    private string ReqStr(JsonElement obj, string path, string name)
+    {
+        var s = Str(obj, path, name);
+        if (string.IsNullOrEmpty(s)) throw Missing(path, name);
+        return s;
+    }
+
+    /// <summary>A string or a bare number, as text ("6" and 6 both give "6").</summary>
+    private string? StrOrNumber(JsonElement obj, string path, string name)
+    {
+        if (!TryGet(obj, name, out var v)) return null;
+        return v.ValueKind switch
+        {
+            JsonValueKind.String => v.GetString(),
+            JsonValueKind.Number => v.GetRawText(),
+            _ => throw Invalid(Child(path, name), $"{name} must be a string or number, not {KindText(v.ValueKind)}"),
+        };
+    }
+
+    private bool? Bool(JsonElement obj, string path, string name)
+    {
+        if (!TryGet(obj, name, out var v)) return null;
+        switch (v.ValueKind)
+        {
+            case JsonValueKind.True: return true;
+            case JsonValueKind.False: return false;
+            case JsonValueKind.String:
+                var s = v.GetString();
+                if (string.Equals(s, "true", StringComparison.OrdinalIgnoreCase)) return true;
+                if (string.Equals(s, "false", StringComparison.OrdinalIgnoreCase)) return false;
+                break;
+        }
+        throw Invalid(Child(path, name), $"{name} must be true or false, not {Describe(v)}");
+    }
+
+    /// <summary>AWS option flags: "enable"/"disable" (also true/false).</summary>
+    private bool? EnableFlag(JsonElement obj, string path, string name)
+    {
+        if (!TryGet(obj, name, out var v)) return null;
+        if (v.ValueKind == JsonValueKind.True) return true;
+        if (v.ValueKind == JsonValueKind.False) return false;
+        if (v.ValueKind == JsonValueKind.String)
+            switch (v.GetString()?.ToLowerInvariant())
+            {
+                case "enable": case "enabled": case "true": return true;
+                case "disable": case "disabled": case "false": return false;
+            }
+        throw Invalid(Child(path, name), $"{name} must be enable or disable, not {Describe(v)}");
+    }
+
+    private int? Int(JsonElement obj, string path, string name)
+    {
+        if (!TryGet(obj, name, out var v)) return null;
+        if (v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i)) return i;
+        if (v.ValueKind == JsonValueKind.String && int.TryParse(v.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out i)) return i;
+        throw Invalid(Child(path, name), $"{name} must be a whole number, not {Describe(v)}");
+    }
+
+    private int ReqInt(JsonElement obj, string path, string name) => Int(obj, path, name) ?? throw Missing(path, name);
+
+    private static string Describe(JsonElement v)
+    {
+        if (v.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False)
+        {
+            var raw = v.GetRawText();
+            return raw.Length > 60 ? raw[..60] + "…" : raw;
+        }
+        return KindText(v.ValueKind);
+    }
+
+    private Cidr? CidrOpt(JsonElement obj, string path, string name)
+    {
+        var s = Str(obj, path, name);
+        if (s is null) return null;
+        if (!Cidr.TryParse(s, out var c, out var error)) throw Invalid(Child(path, name), error);
+        return c;
+    }
+
+    private IpAddress? IpOpt(JsonElement obj, string path, string name)
+    {
+        var s = Str(obj, path, name);
+        if (s is null) return null;
+        if (!IpAddress.TryParse(s, out var ip)) throw Invalid(Child(path, name), $"'{Shorten(s)}' is not an IPv4 or IPv6 address");
+        return ip;
+    }
+
+    private static string Shorten(string s) => s.Length > 60 ? s[..60] + "…" : s;
+
+    /// <summary>An optional nested object; its path is <c>path.name</c>.</summary>
+    private bool TryObject(JsonElement obj, string path, string name, out JsonElement value, out string childPath)
+    {
+        childPath = "";
+        if (!TryGet(obj, name, out value)) return false;
+        childPath = Child(path, name);
+        if (value.ValueKind != JsonValueKind.Object)
+            throw Invalid(childPath, $"{name} must be an object, not {KindText(value.ValueKind)}");
+        return true;
+    }
+
+    /// <summary>The elements of an optional list; a non-list is an error.</summary>
+    private bool TryArray(JsonElement obj, string path, string name, out JsonElement array)
+    {
+        if (!TryGet(obj, name, out array)) return false;
+        if (array.ValueKind != JsonValueKind.Array)
+            throw Invalid(Child(path, name), $"{name} must be a list, not {KindText(array.ValueKind)}");
+        return true;
+    }
+
+    /// <summary>The objects of an optional list, each with its path. Non-object elements are errors.</summary>
+    private IEnumerable<(JsonElement Element, string Path)> Objects(JsonElement obj, string path, string name)
+    {
+        if (!TryArray(obj, path, name, out var array)) yield break;
+        var listPath = Child(path, name);
+        int i = 0;
+        foreach (var el in array.EnumerateArray())
+        {
+            var p = Index(listPath, i++);
+            if (el.ValueKind == JsonValueKind.Null) continue;
+            if (el.ValueKind != JsonValueKind.Object) throw Invalid(p, $"each element of {name} must be an object, not {KindText(el.ValueKind)}");
+            yield return (el, p);
+        }
+    }
+
+    /// <summary>A list of strings (SubnetIds, RouteTableIds, Cidrs).</summary>
+    private List<string> Strings(JsonElement obj, string path, string name)
+    {
+        if (!TryArray(obj, path, name, out var array)) return new List<string>(0);
+        var list = new List<string>(array.GetArrayLength());
+        int i = 0;
+        foreach (var el in array.EnumerateArray())
+        {
+            if (el.ValueKind == JsonValueKind.String) list.Add(el.GetString()!);
+            else if (el.ValueKind != JsonValueKind.Null)
+                throw Invalid(Index(Child(path, name), i), $"each element of {name} must be a string, not {KindText(el.ValueKind)}");
+            i++;
+        }
+        return list;
+    }
+
+    /// <summary>One field of each object in a list: Groups[].GroupId and the like.</summary>
+    private List<string> FieldOfEach(JsonElement obj, string path, string listName, string field)
+    {
+        var list = new List<string>();
+        foreach (var (el, p) in Objects(obj, path, listName))
+            if (Str(el, p, field) is { Length: > 0 } s) list.Add(s);
+        return list;
+    }
+
+    /// <summary>The value of the "Name" tag.</summary>
+    private string? NameTag(JsonElement obj, string path)
+    {
+        foreach (var (tag, p) in Objects(obj, path, "Tags"))
+            if (Str(tag, p, "Key") == "Name") return Str(tag, p, "Value");
+        return null;
+    }
+
+    /// <summary>True when an association/attachment state means "in effect" (absent counts as in effect).</summary>
+    private static bool InEffect(string? state) =>
+        state is null || state is "associated" or "associating" or "attached" or "attaching" or "available";
+}

@@ -1,0 +1,86 @@
+using PacketWalk.Core.Model;
+using PacketWalk.Core.Net;
+
+namespace PacketWalk.Core.Snapshot.Parsers;
+
+/// <summary>
+/// Work the snapshot reader can only finish once every file of every path is read: ENIs synthesised from
+/// describe-instances (only where no describe-network-interfaces entry exists), prefix-list entries that arrive in a
+/// separate file, and duplicates of rows that have no id of their own (TGW routes, propagations, addresses).
+/// <see cref="NetworkModelBuilder.Build"/> runs it first.
+/// </summary>
+internal sealed class SnapshotReaderState
+{
+    public List<NetworkInterface> EmbeddedNetworkInterfaces { get; } = new();
+    public List<(string PrefixListId, List<Cidr> Cidrs, ResourceOrigin Origin)> PrefixListEntries { get; } = new();
+
+    public void Complete(NetworkModelBuilder b)
+    {
+        // ENIs: a describe-network-interfaces entry always wins over the copy embedded in describe-instances.
+        if (EmbeddedNetworkInterfaces.Count > 0)
+        {
+            var known = new HashSet<string>(b.NetworkInterfaces.Select(e => e.NetworkInterfaceId), StringComparer.Ordinal);
+            foreach (var eni in EmbeddedNetworkInterfaces)
+                if (known.Add(eni.NetworkInterfaceId))
+                    b.NetworkInterfaces.Add(eni);
+        }
+
+        MergePrefixLists(b);
+        DedupeRows(b.TransitGatewayRoutes, RouteKey);
+        DedupeRows(b.TransitGatewayPropagations, p => p);
+        DedupeRows(b.ElasticIps, a => (a.AllocationId, a.PublicIp, a.PrivateIp, a.NetworkInterfaceId, a.InstanceId));
+        EmbeddedNetworkInterfaces.Clear();
+        PrefixListEntries.Clear();
+    }
+
+    /// <summary>
+    /// describe-prefix-lists (AWS-managed lists with their CIDRs), describe-managed-prefix-lists (name, owner, maybe entries)
+    /// and get-managed-prefix-list-entries all describe one list under one id: fold them into one record.
+    /// </summary>
+    private void MergePrefixLists(NetworkModelBuilder b)
+    {
+        if (b.PrefixLists.Count == 0 && PrefixListEntries.Count == 0) return;
+        var order = new List<string>();
+        var merged = new Dictionary<string, (string? Name, string? Owner, List<Cidr> Cidrs, HashSet<Cidr> Seen, ResourceOrigin Origin)>(StringComparer.Ordinal);
+
+        void Add(string id, string? name, string? owner, IEnumerable<Cidr> cidrs, ResourceOrigin origin)
+        {
+            if (!merged.TryGetValue(id, out var m))
+            {
+                m = (name, owner, new List<Cidr>(), new HashSet<Cidr>(), origin);
+                order.Add(id);
+            }
+            m.Name ??= name;
+            m.Owner ??= owner;
+            foreach (var c in cidrs)
+                if (m.Seen.Add(c)) m.Cidrs.Add(c);
+            merged[id] = m;
+        }
+
+        foreach (var p in b.PrefixLists) Add(p.PrefixListId, p.PrefixListName, p.OwnerId, p.Cidrs, p.Origin);
+        foreach (var e in PrefixListEntries) Add(e.PrefixListId, null, null, e.Cidrs, e.Origin);
+
+        b.PrefixLists.Clear();
+        foreach (var id in order)
+        {
+            var m = merged[id];
+            b.PrefixLists.Add(new PrefixList(id, m.Name, m.Cidrs, m.Owner, m.Origin));
+        }
+    }
+
+    private static string RouteKey(TransitGatewayRoute r) =>
+        string.Join("|", r.TransitGatewayRouteTableId, r.DestinationCidr?.ToString() ?? "", r.PrefixListId ?? "", r.Type, r.State,
+            string.Join(",", r.Targets.Select(t => $"{t.TransitGatewayAttachmentId}/{t.ResourceId}/{t.ResourceType}")));
+
+    private static void DedupeRows<T, TKey>(List<T> rows, Func<T, TKey> key) where TKey : notnull
+    {
+        if (rows.Count < 2) return;
+        var seen = new HashSet<TKey>();
+        var kept = new List<T>(rows.Count);
+        foreach (var r in rows)
+            if (seen.Add(key(r))) kept.Add(r);
+        if (kept.Count == rows.Count) return;
+        rows.Clear();
+        rows.AddRange(kept);
+    }
+}

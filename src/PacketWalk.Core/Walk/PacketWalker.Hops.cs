@@ -1,0 +1,94 @@
+using PacketWalk.Core.Model;
+using PacketWalk.Core.Net;
+
+namespace PacketWalk.Core.Walk;
+
+public sealed partial class PacketWalker
+{
+    private PacketHop Hop(WalkDirection direction, HopStep step, NetworkInterface? eni, Subnet? subnet, Packet packet, HopDecision decision,
+        string? component, string? rule, string? reason, string? note,
+        string? groupId = null, string? networkAclId = null, string? routeTableId = null, string? transitGatewayId = null,
+        string? attachmentId = null, string? tgwRouteTableId = null, string? peeringId = null, string? internetGatewayId = null,
+        string? egressOnlyId = null, string? natGatewayId = null, string? vpcEndpointId = null)
+    {
+        var origin = subnet?.Origin ?? eni?.Origin;
+        return new PacketHop
+        {
+            Direction = direction,
+            Step = step,
+            Component = component,
+            Decision = decision,
+            Rule = rule,
+            Reason = reason,
+            Note = note,
+            Region = origin?.Region,
+            OwnerId = subnet?.OwnerId ?? eni?.OwnerId ?? origin?.OwnerId,
+            VpcId = subnet?.VpcId ?? eni?.VpcId,
+            SubnetId = subnet?.SubnetId ?? eni?.SubnetId,
+            AvailabilityZone = subnet?.AvailabilityZone ?? eni?.AvailabilityZone,
+            NetworkInterfaceId = eni?.NetworkInterfaceId,
+            InstanceId = eni?.InstanceId,
+            GroupId = groupId,
+            NetworkAclId = networkAclId,
+            RouteTableId = routeTableId,
+            TransitGatewayId = transitGatewayId,
+            TransitGatewayAttachmentId = attachmentId,
+            TransitGatewayRouteTableId = tgwRouteTableId,
+            VpcPeeringConnectionId = peeringId,
+            InternetGatewayId = internetGatewayId,
+            EgressOnlyInternetGatewayId = egressOnlyId,
+            NatGatewayId = natGatewayId,
+            VpcEndpointId = vpcEndpointId,
+            SourceAddress = packet.Source.ToString(),
+            DestinationAddress = packet.Destination.ToString(),
+            Protocol = packet.ProtocolName,
+            SourcePort = packet.SourcePortText,
+            DestinationPort = packet.DestinationPortText,
+        };
+    }
+
+    private PacketHop SecurityGroupHop(WalkDirection direction, HopStep step, NetworkInterface eni, Subnet subnet, Packet packet, SecurityGroupDecision sg)
+    {
+        string? reason = null;
+        string? note = null;
+        if (sg.DeniesAll)
+        {
+            reason = sg.GroupIds.Count == 0 || sg.GroupIds.All(g => _model.SecurityGroups.TryGetValue(g, out var group)
+                && (step == HopStep.SecurityGroupIngress ? group.IngressRules.Count == 0 : group.EgressRules.Count == 0))
+                ? "SG_HAS_NO_RULES" : "ENI_SG_RULES_MISMATCH";
+            if (sg.ReferenceRulesNotApplied.Count > 0)
+            {
+                reason = packet.GroupReferenceLoss ?? "SG_REFERENCING_SUPPORT";
+                note = $"{string.Join("; ", sg.ReferenceRulesNotApplied.Select(r => r.Text))} would match, but {packet.GroupReferenceLossNote ?? "group identity is not carried on this path"}";
+            }
+        }
+        else if (!sg.AllowsAll) note = $"only ports {sg.Allowed} are allowed";
+        if (sg.MissingGroupIds.Count > 0)
+            note = (note is null ? "" : note + "; ") + $"groups not in the snapshot: {string.Join(", ", sg.MissingGroupIds)}";
+        var decidingGroup = sg.MatchingRules.Count > 0 ? sg.MatchingRules[0].GroupId : string.Join(",", sg.GroupIds);
+        return Hop(direction, step, eni, subnet, packet, sg.DeniesAll ? HopDecision.Deny : HopDecision.Allow, eni.NetworkInterfaceId,
+            sg.RuleText, reason, note, groupId: decidingGroup);
+    }
+
+    private PacketHop RouteHop(WalkDirection direction, Subnet subnet, RouteTable table, Packet packet, HopDecision decision, string rule, string? reason) =>
+        Hop(direction, HopStep.RouteLookup, null, subnet, packet, decision, table.RouteTableId, rule, reason, null, routeTableId: table.RouteTableId);
+
+    private LegOutcome StopWithHop(WalkDirection direction, HopStep step, Trace trace, Packet packet, Subnet? subnet, OutcomeKind kind, string at, string reason,
+        string rule, string explanation, string? transitGatewayId = null, string? attachmentId = null, string? tgwRouteTableId = null, string? note = null)
+    {
+        var decision = kind switch
+        {
+            OutcomeKind.Unknown => HopDecision.Unknown,
+            OutcomeKind.Ambiguous => HopDecision.Ambiguous,
+            _ => reason switch
+            {
+                "TGW_RTB_CANNOT_ROUTE" or "NO_ROUTE_TO_DESTINATION" => HopDecision.NoRoute,
+                "TGW_RTB_BAD_STATE_ROUTE" or "BAD_STATE_ROUTE" => HopDecision.Blackhole,
+                _ => HopDecision.Deny,
+            },
+        };
+        trace.Hops.Add(Hop(direction, step, null, subnet, packet, decision, at, rule, reason, note ?? explanation,
+            transitGatewayId: transitGatewayId, attachmentId: attachmentId, tgwRouteTableId: tgwRouteTableId));
+        return Stop(kind, trace, packet, at, reason, rule, explanation);
+    }
+}

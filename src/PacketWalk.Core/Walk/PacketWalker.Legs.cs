@@ -1,0 +1,195 @@
+using PacketWalk.Core.Model;
+using PacketWalk.Core.Net;
+
+namespace PacketWalk.Core.Walk;
+
+public sealed partial class PacketWalker
+{
+    /// <summary>One direction of the walk, from an interface to an endpoint.</summary>
+    private LegOutcome RunLeg(WalkDirection direction, Endpoint from, Endpoint to, Packet packet)
+    {
+        var trace = new Trace();
+        var eni = from.Interface!;
+        var subnet = _model.Subnets[eni.SubnetId];
+        trace.AddToPath(eni.NetworkInterfaceId);
+
+        // Step 1 (§0): the source interface's security groups, egress. A reply leaves by connection tracking (R-SG-2).
+        if (direction == WalkDirection.Forward)
+        {
+            var peerEnis = to.Interface is null ? Array.Empty<NetworkInterface>() : new[] { to.Interface };
+            // R-TGW-12: group references in outbound rules never work across a TGW; within the VPC they do.
+            bool refsUsable = to.Interface is not null && to.Interface.VpcId == eni.VpcId;
+            var sg = _groups.Evaluate(eni, RuleDirection.Outbound, packet.Destination, peerEnis, refsUsable, packet.Protocol, packet.DestinationPorts, packet.IcmpType, packet.IcmpCode);
+            var hop = SecurityGroupHop(direction, HopStep.SecurityGroupEgress, eni, subnet, packet, sg);
+            trace.Hops.Add(hop);
+            if (sg.DeniesAll)
+                return Stop(OutcomeKind.Blocked, trace, packet, eni.NetworkInterfaceId, hop.Reason!, hop.Rule,
+                    $"The security groups of {eni.NetworkInterfaceId} allow no outbound {Describe(packet)}.");
+        }
+        else
+        {
+            trace.Hops.Add(Hop(direction, HopStep.SecurityGroupEgress, eni, subnet, packet, HopDecision.Info, eni.NetworkInterfaceId,
+                "reply to a tracked connection", null, "security groups are stateful: the reply leaves regardless of outbound rules (R-SG-2)",
+                groupId: string.Join(",", eni.GroupIds)));
+        }
+
+        // Step 2: same subnet is layer 2 — no route table, no NACL (R-RT-12, R-NACL-5).
+        if (to.Interface is { } target && target.SubnetId == eni.SubnetId && target.NetworkInterfaceId != eni.NetworkInterfaceId)
+        {
+            trace.Hops.Add(Hop(direction, HopStep.SameSubnet, eni, subnet, packet, HopDecision.Forward, subnet.SubnetId,
+                $"{packet.Destination} is in the same subnet", null, "delivered at layer 2: no route table or network ACL applies (R-RT-12, R-NACL-5)"));
+            return Deliver(direction, target, packet, trace);
+        }
+        return RouteFromSubnet(direction, subnet, packet, trace, arrivedFromTransitGateway: false, budget: HopBudget);
+    }
+
+    /// <summary>Step 3-5: the subnet's route table decides the next hop; NACLs apply where the packet leaves and enters a subnet.</summary>
+    private LegOutcome RouteFromSubnet(WalkDirection direction, Subnet subnet, Packet packet, Trace trace, bool arrivedFromTransitGateway, int budget)
+    {
+        if (budget <= 0 || !trace.Visited.Add($"route:{subnet.SubnetId}"))
+            return Stop(OutcomeKind.Unknown, trace, packet, subnet.SubnetId, "LOOP", null,
+                $"The packet came back to {subnet.SubnetId}: the routes form a loop.");
+        var table = _model.RouteTableForSubnet(subnet, out bool isMain);
+        if (table is null)
+            return Stop(OutcomeKind.Unknown, trace, packet, subnet.SubnetId, "UNKNOWN_RESOURCE", null,
+                $"Neither an associated nor a main route table of {subnet.VpcId} is in the snapshot.");
+        var lookup = RouteResolver.Lookup(_model, table, packet.Destination);
+        var mainText = isMain ? " (main route table)" : "";
+        if (lookup.Route is null)
+        {
+            var hop = RouteHop(direction, subnet, table, packet, HopDecision.NoRoute, $"no route matches {packet.Destination}{mainText}", "NO_ROUTE_TO_DESTINATION");
+            trace.Hops.Add(hop);
+            return Stop(OutcomeKind.Blocked, trace, packet, table.RouteTableId, "NO_ROUTE_TO_DESTINATION", hop.Rule,
+                $"Route table {table.RouteTableId} has no route to {packet.Destination}.");
+        }
+        var route = lookup.Route;
+        if (lookup.Ambiguous)
+        {
+            // R-RT-7: overlapping prefix lists to different targets — AWS picks one and keeps it; we cannot know which.
+            var hop = RouteHop(direction, subnet, table, packet, HopDecision.Ambiguous,
+                string.Join(" | ", lookup.Tied.Select(r => r.Text)) + mainText, "HIGHER_PRIORITY_ROUTE");
+            trace.Hops.Add(hop);
+            return Stop(OutcomeKind.Ambiguous, trace, packet, table.RouteTableId, "HIGHER_PRIORITY_ROUTE", hop.Rule,
+                "Several prefix-list routes match with different targets; AWS picks one of them (R-RT-7).");
+        }
+        if (route.IsBlackhole)
+        {
+            // R-RT-9: the target is gone; the route drops.
+            var hop = RouteHop(direction, subnet, table, packet, HopDecision.Blackhole, route.Text + mainText, "BAD_STATE_ROUTE");
+            trace.Hops.Add(hop);
+            return Stop(OutcomeKind.Blocked, trace, packet, table.RouteTableId, "BAD_STATE_ROUTE", hop.Rule,
+                $"The route {route.DestinationText} in {table.RouteTableId} is a blackhole: its target is not available.");
+        }
+        trace.Hops.Add(RouteHop(direction, subnet, table, packet, HopDecision.Forward, route.Text + mainText, null));
+
+        switch (route.TargetType)
+        {
+            case RouteTargetType.Local:
+                return LocalDelivery(direction, subnet, packet, trace, arrivedFromTransitGateway, table);
+            case RouteTargetType.TransitGateway:
+                return EnterTransitGateway(direction, subnet, route.TargetId!, packet, trace, table, budget - 1);
+            default:
+                return RouteToOtherTarget(direction, subnet, route, table, packet, trace, budget - 1);
+        }
+    }
+
+    /// <summary>The local route: the address must belong to an interface in this VPC.</summary>
+    private LegOutcome LocalDelivery(WalkDirection direction, Subnet subnet, Packet packet, Trace trace, bool arrivedFromTransitGateway, RouteTable table)
+    {
+        var target = _model.NetworkInterfacesWithAddress(packet.Destination).FirstOrDefault(e => e.VpcId == subnet.VpcId);
+        if (target is null)
+            return Stop(OutcomeKind.Unknown, trace, packet, table.RouteTableId, "UNKNOWN_DESTINATION", null,
+                $"No network interface in {subnet.VpcId} has the address {packet.Destination} in the snapshot.");
+        var targetSubnet = _model.Subnets[target.SubnetId];
+        if (targetSubnet.SubnetId == subnet.SubnetId)
+        {
+            if (arrivedFromTransitGateway)
+                // R-TGW-9: instance and attachment in one subnet — TGW->instance evaluates no NACL rules.
+                trace.Hops.Add(Hop(direction, HopStep.SameSubnet, null, subnet, packet, HopDecision.Info, subnet.SubnetId,
+                    "attachment and destination share the subnet", null, "no network ACL rules apply from the transit gateway to an instance in its own subnet (R-TGW-9)"));
+            return Deliver(direction, target, packet, trace);
+        }
+        // R-NACL-5 / R-TGW-10: leave this subnet by its outbound rules, enter the next by its inbound rules.
+        var outbound = CheckNacl(direction, subnet, RuleDirection.Outbound, packet, trace);
+        if (outbound.Stop is { } stopOut) return stopOut;
+        var inbound = CheckNacl(direction, targetSubnet, RuleDirection.Inbound, outbound.Packet, trace);
+        if (inbound.Stop is { } stopIn) return stopIn;
+        return Deliver(direction, target, inbound.Packet, trace);
+    }
+
+    /// <summary>Step 6: the destination interface's security groups (forward), then delivery.</summary>
+    private LegOutcome Deliver(WalkDirection direction, NetworkInterface target, Packet packet, Trace trace)
+    {
+        var subnet = _model.Subnets[target.SubnetId];
+        if (direction == WalkDirection.Forward)
+        {
+            bool refsPreserved = packet.GroupReferenceLoss is null;
+            var sg = _groups.Evaluate(target, RuleDirection.Inbound, packet.Source, packet.SourceInterfaces, refsPreserved, packet.Protocol, packet.DestinationPorts, packet.IcmpType, packet.IcmpCode);
+            var hop = SecurityGroupHop(direction, HopStep.SecurityGroupIngress, target, subnet, packet, sg);
+            trace.Hops.Add(hop);
+            if (sg.DeniesAll)
+                return Stop(OutcomeKind.Blocked, trace, packet, target.NetworkInterfaceId, hop.Reason!, hop.Rule,
+                    sg.ReferenceRulesNotApplied.Count > 0
+                        ? $"Only a security-group reference would admit {Describe(packet)} at {target.NetworkInterfaceId}, and group identity does not survive this path: {packet.GroupReferenceLossNote}"
+                        : $"The security groups of {target.NetworkInterfaceId} allow no inbound {Describe(packet)} from {packet.Source}.");
+            packet = NarrowDestinationPorts(packet, sg.Allowed, hop, trace);
+        }
+        else
+        {
+            trace.Hops.Add(Hop(direction, HopStep.SecurityGroupIngress, target, subnet, packet, HopDecision.Info, target.NetworkInterfaceId,
+                "reply to a tracked connection", null, "security groups are stateful: the reply is admitted regardless of inbound rules (R-SG-2)",
+                groupId: string.Join(",", target.GroupIds)));
+        }
+        trace.AddToPath(target.NetworkInterfaceId);
+        trace.Hops.Add(Hop(direction, HopStep.Destination, target, subnet, packet, HopDecision.Deliver, target.NetworkInterfaceId,
+            $"delivered to {target.NetworkInterfaceId}{(target.InstanceId is null ? "" : $" ({target.InstanceId})")}", null, null));
+        return new LegOutcome(OutcomeKind.Delivered, trace, packet) { DeliveredTo = target };
+    }
+
+    private readonly record struct NaclStep(Packet Packet, LegOutcome? Stop);
+
+    /// <summary>A subnet boundary: stateless, ordered NACL rules (R-NACL-1..4) over the packet's destination-port set.</summary>
+    private NaclStep CheckNacl(WalkDirection direction, Subnet subnet, RuleDirection ruleDirection, Packet packet, Trace trace, string? why = null)
+    {
+        var acl = _model.NetworkAclForSubnet(subnet);
+        var step = ruleDirection == RuleDirection.Outbound ? HopStep.NaclOutbound : HopStep.NaclInbound;
+        if (acl is null)
+        {
+            trace.Hops.Add(Hop(direction, step, null, subnet, packet, HopDecision.Unknown, subnet.SubnetId, "no network ACL in the snapshot", "UNKNOWN_RESOURCE", why));
+            return new NaclStep(packet, Stop(OutcomeKind.Unknown, trace, packet, subnet.SubnetId, "UNKNOWN_RESOURCE", null,
+                $"The network ACL of {subnet.SubnetId} is not in the snapshot."));
+        }
+        var peer = ruleDirection == RuleDirection.Outbound ? packet.Destination : packet.Source;
+        var decision = NaclEvaluator.Evaluate(acl, ruleDirection, peer, packet.Protocol, packet.DestinationPorts, packet.IcmpType, packet.IcmpCode);
+        var hop = Hop(direction, step, null, subnet, packet, decision.DeniesAll ? HopDecision.Deny : HopDecision.Allow, acl.NetworkAclId,
+            NaclRuleText(decision), decision.DeniesAll || !decision.AllowsAll ? "SUBNET_ACL_RESTRICTION" : null,
+            why ?? (decision.AllowsAll || decision.DeniesAll ? null : $"only ports {decision.Allowed} pass; {decision.Denied} are denied"),
+            networkAclId: acl.NetworkAclId);
+        trace.Hops.Add(hop);
+        if (decision.DeniesAll)
+            return new NaclStep(packet, Stop(OutcomeKind.Blocked, trace, packet, acl.NetworkAclId, "SUBNET_ACL_RESTRICTION", hop.Rule,
+                $"Network ACL {acl.NetworkAclId} of {subnet.SubnetId} denies {ruleDirection.ToString().ToLowerInvariant()} {Describe(packet)} {(ruleDirection == RuleDirection.Outbound ? "to" : "from")} {peer}."));
+        return new NaclStep(NarrowDestinationPorts(packet, decision.Allowed, hop, trace), null);
+    }
+
+    private static string NaclRuleText(NaclDecision decision)
+    {
+        if (decision.AllowsAll || decision.DeniesAll) return decision.RuleText;
+        var allow = decision.Matches.FirstOrDefault(m => m.Entry.Allow);
+        var deny = decision.Matches.FirstOrDefault(m => !m.Entry.Allow);
+        return $"{allow?.Entry.Text} ({allow?.Ports}); {deny?.Entry.Text} ({deny?.Ports})";
+    }
+
+    /// <summary>Carries a narrowed port set on, remembering the first hop that narrowed it (the verdict points there).</summary>
+    private static Packet NarrowDestinationPorts(Packet packet, PortSet allowed, PacketHop hop, Trace trace)
+    {
+        if (!IpProtocol.HasPorts(packet.Protocol) || allowed.Equals(packet.DestinationPorts)) return packet;
+        trace.FirstNarrowing ??= hop;
+        return packet with { DestinationPorts = allowed };
+    }
+
+    private static string Describe(Packet packet) => packet.DestinationPortText is { } p ? $"{packet.ProtocolName} {p}" : packet.ProtocolName;
+
+    private static LegOutcome Stop(OutcomeKind kind, Trace trace, Packet packet, string at, string reason, string? rule, string explanation) =>
+        new(kind, trace, packet) { At = at, Reason = reason, Rule = rule, Explanation = explanation };
+}

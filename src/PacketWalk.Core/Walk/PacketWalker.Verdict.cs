@@ -1,0 +1,70 @@
+using PacketWalk.Core.Net;
+
+namespace PacketWalk.Core.Walk;
+
+public sealed partial class PacketWalker
+{
+    private static PacketPathResult Compose(WalkRequest request, Endpoint source, Endpoint destination, Packet forwardPacket,
+        LegOutcome forward, LegOutcome? reply, List<PacketHop> hops, List<string> notes)
+    {
+        PathVerdict verdict;
+        WalkDirection? direction = null;
+        string? at = null, reason = null, rule = null, explanation = null, returnPortsAllowed = null;
+        var decisive = forward.Kind != OutcomeKind.Delivered ? forward : reply;
+        if (decisive is not null && decisive.Kind != OutcomeKind.Delivered)
+        {
+            verdict = decisive.Kind switch
+            {
+                OutcomeKind.Blocked => PathVerdict.Blocked,
+                OutcomeKind.Ambiguous => PathVerdict.Ambiguous,
+                _ => PathVerdict.Unknown,
+            };
+            direction = ReferenceEquals(decisive, forward) ? WalkDirection.Forward : WalkDirection.Return;
+            at = decisive.At; reason = decisive.Reason; rule = decisive.Rule; explanation = decisive.Explanation;
+        }
+        else if (reply is not null && reply.Trace.FirstNarrowing is { } narrowing)
+        {
+            // The reply gets back only to some client ports: whether a connection works depends on the port the client
+            // picks, so this is not a clean "Reachable" (R-NACL-10).
+            verdict = PathVerdict.Ambiguous;
+            direction = WalkDirection.Return;
+            at = narrowing.Component;
+            reason = narrowing.Reason ?? "SUBNET_ACL_RESTRICTION";
+            rule = narrowing.Rule;
+            returnPortsAllowed = reply.Packet.DestinationPorts.ToString();
+            explanation = $"Replies get back only to client ports {returnPortsAllowed} of {forwardPacket.SourcePorts}; connections from other ephemeral ports fail at {at}.";
+        }
+        else
+        {
+            verdict = PathVerdict.Reachable;
+            if (reply is not null) returnPortsAllowed = reply.Packet.DestinationPorts.ToString();
+        }
+        if (forward.Trace.FirstNarrowing is { } forwardNarrowing && verdict == PathVerdict.Reachable)
+            notes.Add($"forward ports narrowed at {forwardNarrowing.Component}: {forwardNarrowing.Note}");
+
+        return new PacketPathResult
+        {
+            Source = request.Source,
+            Destination = request.Destination,
+            SourceAddress = source.Address.ToString(),
+            DestinationAddress = destination.Address.ToString(),
+            Protocol = IpProtocol.Name(forwardPacket.Protocol),
+            Port = IpProtocol.HasPorts(forwardPacket.Protocol) ? request.Port : null,
+            SourcePort = IpProtocol.HasPorts(forwardPacket.Protocol) ? forwardPacket.SourcePorts.ToString() : null,
+            IcmpType = forwardPacket.IcmpType,
+            IcmpCode = forwardPacket.IcmpCode,
+            Verdict = verdict,
+            BlockedDirection = direction,
+            BlockedAt = at,
+            Reason = reason,
+            Rule = rule,
+            Explanation = explanation,
+            ForwardPath = forward.Trace.Path.ToList(),
+            ReturnPath = reply?.Trace.Path.ToList() ?? new List<string>(),
+            ReturnPortsAllowed = IpProtocol.HasPorts(forwardPacket.Protocol) ? returnPortsAllowed : null,
+            Notes = notes,
+            Hops = hops,
+            Region = source.Interface?.Origin.Region,
+        };
+    }
+}

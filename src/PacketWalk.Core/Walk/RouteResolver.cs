@@ -1,0 +1,124 @@
+using PacketWalk.Core.Model;
+using PacketWalk.Core.Net;
+using PacketWalk.Core.Snapshot;
+
+namespace PacketWalk.Core.Walk;
+
+/// <summary>The outcome of a route-table lookup.</summary>
+public sealed record RouteLookup(Route? Route, Cidr? MatchedPrefix, IReadOnlyList<Route> Tied)
+{
+    /// <summary>R-RT-7: several prefix-list routes with overlapping CIDRs to different targets — AWS picks one at random.</summary>
+    public bool Ambiguous => Tied.Count > 1;
+}
+
+/// <summary>
+/// Subnet route-table lookup: longest prefix (R-RT-5, IPv4 and IPv6 apart), then for equal prefixes a static CIDR
+/// route over a prefix-list route over a propagated route (R-RT-6, R-RT-7).
+/// </summary>
+public static class RouteResolver
+{
+    public static RouteLookup Lookup(NetworkModel model, RouteTable table, IpAddress destination)
+    {
+        Route? best = null;
+        Cidr? bestPrefix = null;
+        int bestRank = int.MaxValue;
+        List<Route>? tied = null;
+        foreach (var route in table.Routes)
+        {
+            foreach (var prefix in Prefixes(model, route))
+            {
+                if (!prefix.Contains(destination)) continue;
+                int rank = Rank(route);
+                if (best is null || prefix.PrefixLength > bestPrefix!.Value.PrefixLength
+                    || (prefix.PrefixLength == bestPrefix.Value.PrefixLength && rank < bestRank))
+                {
+                    best = route; bestPrefix = prefix; bestRank = rank; tied = null;
+                }
+                else if (prefix.PrefixLength == bestPrefix.Value.PrefixLength && rank == bestRank && route.DestinationPrefixListId is not null
+                         && !ReferenceEquals(route, best) && route.TargetId != best.TargetId)
+                {
+                    tied ??= new List<Route> { best };
+                    tied.Add(route);
+                }
+            }
+        }
+        return new RouteLookup(best, bestPrefix, (IReadOnlyList<Route>?)tied ?? Array.Empty<Route>());
+    }
+
+    private static IEnumerable<Cidr> Prefixes(NetworkModel model, Route route)
+    {
+        if (route.DestinationCidr is { } c) return new[] { c };
+        if (route.DestinationPrefixListId is { } pl && model.PrefixLists.TryGetValue(pl, out var list)) return list.Cidrs;
+        return Array.Empty<Cidr>();
+    }
+
+    private static int Rank(Route route) => route.DestinationPrefixListId is not null ? 1 : route.IsPropagated ? 2 : 0;
+}
+
+/// <summary>A candidate route in a TGW route table, with where it came from.</summary>
+public sealed record TgwRouteCandidate(Cidr Prefix, TransitGatewayRoute Route);
+
+public sealed record TgwRouteLookup(TgwRouteCandidate? Best, IReadOnlyList<TgwRouteCandidate> Suppressed, bool RoutesKnown, IReadOnlyList<string> Gaps);
+
+/// <summary>
+/// TGW route-table lookup: longest prefix, then static over prefix-list reference over propagated (R-TGW-15, R-TGW-17).
+/// Propagated routes come from the table's enabled propagations: a VPC attachment contributes its VPC's CIDRs (R-TGW-14).
+/// </summary>
+public static class TgwRouteResolver
+{
+    public static IReadOnlyList<TransitGatewayRoute> RoutesOf(NetworkModel model, string routeTableId, List<string>? gaps = null)
+    {
+        var routes = new List<TransitGatewayRoute>();
+        if (model.TransitGatewayRoutes.TryGetValue(routeTableId, out var listed)) routes.AddRange(listed);
+        if (model.TransitGatewayPropagations.TryGetValue(routeTableId, out var propagations))
+        {
+            foreach (var p in propagations.Where(p => p.IsEnabled))
+            {
+                if (!string.Equals(p.ResourceType, "vpc", StringComparison.OrdinalIgnoreCase))
+                {
+                    gaps?.Add($"{p.TransitGatewayAttachmentId} ({p.ResourceType}) propagates routes the snapshot does not list");
+                    continue;
+                }
+                var vpcId = p.ResourceId ?? (model.TransitGatewayVpcAttachments.TryGetValue(p.TransitGatewayAttachmentId, out var va) ? va.VpcId : null);
+                if (vpcId is null || !model.Vpcs.TryGetValue(vpcId, out var vpc))
+                {
+                    gaps?.Add($"{p.TransitGatewayAttachmentId} propagates the CIDRs of {vpcId ?? "an unknown VPC"}, which is not in the snapshot");
+                    continue;
+                }
+                var target = new[] { new TransitGatewayRouteTarget(p.TransitGatewayAttachmentId, vpcId, "vpc") };
+                foreach (var cidr in vpc.AllCidrs)
+                    routes.Add(new TransitGatewayRoute(routeTableId, cidr, null, TgwRouteType.Propagated, "active", target));
+            }
+        }
+        return routes;
+    }
+
+    public static TgwRouteLookup Lookup(NetworkModel model, string routeTableId, IpAddress destination)
+    {
+        var gaps = new List<string>();
+        var known = model.TransitGatewayRoutes.ContainsKey(routeTableId) || model.TransitGatewayPropagations.ContainsKey(routeTableId);
+        TgwRouteCandidate? best = null;
+        var suppressed = new List<TgwRouteCandidate>();
+        foreach (var route in RoutesOf(model, routeTableId, gaps))
+        {
+            IEnumerable<Cidr> prefixes = route.DestinationCidr is { } c ? new[] { c }
+                : route.PrefixListId is { } pl && model.PrefixLists.TryGetValue(pl, out var list) ? list.Cidrs : Array.Empty<Cidr>();
+            if (route.DestinationCidr is null && route.PrefixListId is { } missing && !model.PrefixLists.ContainsKey(missing))
+                gaps.Add($"prefix list {missing} referenced by {routeTableId} is not in the snapshot");
+            foreach (var prefix in prefixes)
+            {
+                if (!prefix.Contains(destination)) continue;
+                var candidate = new TgwRouteCandidate(prefix, route);
+                if (best is null || Better(candidate, best)) { if (best is not null) suppressed.Add(best); best = candidate; }
+                else suppressed.Add(candidate);
+            }
+        }
+        return new TgwRouteLookup(best, suppressed, known, gaps);
+    }
+
+    private static bool Better(TgwRouteCandidate a, TgwRouteCandidate b)
+    {
+        if (a.Prefix.PrefixLength != b.Prefix.PrefixLength) return a.Prefix.PrefixLength > b.Prefix.PrefixLength;
+        return (int)a.Route.Type < (int)b.Route.Type;   // enum order: Static, PrefixListReference, Propagated
+    }
+}

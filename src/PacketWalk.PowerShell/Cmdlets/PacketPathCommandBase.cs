@@ -1,0 +1,171 @@
+using System.Management.Automation;
+using PacketWalk.Core.Net;
+using PacketWalk.Core.Walk;
+
+namespace PacketWalk.PowerShell.Cmdlets;
+
+/// <summary>The parameters and the walk shared by Get-PacketPath and Test-PacketPath.</summary>
+public abstract class PacketPathCommandBase : PacketWalkCmdlet
+{
+    public const string InvalidProtocolId = "PacketWalkInvalidProtocol";
+    public const string PortRequiredId = "PacketWalkPortRequired";
+
+    /// <summary>Instance id, ENI id or IP address, or an object with an InstanceId / NetworkInterfaceId / PrivateIpAddress property.</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("InstanceId", "NetworkInterfaceId")]
+    [ValidateNotNull]
+    public object Source { get; set; } = null!;
+
+    /// <summary>Instance id, ENI id or IP address, or an object with an InstanceId / NetworkInterfaceId / PrivateIpAddress property.</summary>
+    [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNull]
+    public object Destination { get; set; } = null!;
+
+    /// <summary>tcp (default), udp, icmp, icmpv6 or an IP protocol number 0-255.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(ProtocolCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string Protocol { get; set; } = "tcp";
+
+    /// <summary>Destination port; required for tcp and udp.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(0, 65535)]
+    public int? Port { get; set; }
+
+    /// <summary>Client port; when omitted the return path is checked for the whole ephemeral range.</summary>
+    /// <remarks>Not bound by property name: walk results carry SourcePort as text ("1024-65535").</remarks>
+    [Parameter]
+    [ValidateRange(0, 65535)]
+    public int? SourcePort { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(0, 255)]
+    public int? IcmpType { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateRange(0, 255)]
+    public int? IcmpCode { get; set; }
+
+    /// <summary>Picks the source when its IP address exists in several VPCs.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? SourceVpcId { get; set; }
+
+    /// <summary>Picks the destination when its IP address exists in several VPCs.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? DestinationVpcId { get; set; }
+
+    /// <summary>A snapshot folder or file path, or an object from Import-PacketWalkSnapshot.</summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [SnapshotTransformation]
+    [ValidateNotNull]
+    public object Snapshot { get; set; } = null!;
+
+    protected override void ProcessRecord()
+    {
+        var snapshot = ResolveSnapshot(Snapshot);
+        if (!TryBuildPacket(out var protocol)) return;
+
+        var sources = EndpointArgument.ToIds(Source, nameof(Source));
+        var destinations = EndpointArgument.ToIds(Destination, nameof(Destination));
+        if (sources.Count == 0) { WriteError(InputError(WalkErrorIds.InvalidEndpoint, ErrorCategory.InvalidArgument, "-Source names no instance, network interface or IP address.", Source)); return; }
+        if (destinations.Count == 0) { WriteError(InputError(WalkErrorIds.InvalidEndpoint, ErrorCategory.InvalidArgument, "-Destination names no instance, network interface or IP address.", Destination)); return; }
+
+        var walker = snapshot.GetWalker();
+        foreach (var source in sources)
+            foreach (var destination in destinations)
+            {
+                var request = new WalkRequest
+                {
+                    Source = source,
+                    Destination = destination,
+                    Protocol = protocol,
+                    Port = Port,
+                    SourcePort = SourcePort,
+                    IcmpType = IcmpType,
+                    IcmpCode = IcmpCode,
+                    SourceVpcId = SourceVpcId,
+                    DestinationVpcId = DestinationVpcId,
+                };
+                WriteVerbose($"Walking {source} -> {destination} {IpProtocol.Name(protocol)}{(Port is { } p ? "/" + p : "")}");
+                PacketPathResult result;
+                try
+                {
+                    result = walker.Walk(request);
+                }
+                catch (WalkInputException ex)
+                {
+                    WriteError(WalkInputError(ex, source));
+                    continue;
+                }
+                catch (Exception ex) when (!IsFatal(ex))
+                {
+                    ThrowInternal(ex, request);
+                    return;
+                }
+                Emit(result);
+            }
+    }
+
+    /// <summary>Writes one walk's output.</summary>
+    protected abstract void Emit(PacketPathResult result);
+
+    /// <summary>Checks the packet's shape for this input; writes a non-terminating error and returns false when it is wrong.</summary>
+    private bool TryBuildPacket(out int protocol)
+    {
+        if (!IpProtocol.TryParse(Protocol, out protocol) || protocol == IpProtocol.All)
+        {
+            WriteError(InputError(InvalidProtocolId, ErrorCategory.InvalidArgument,
+                $"-Protocol '{Protocol}' is not a packet protocol: use tcp, udp, icmp, icmpv6 or a protocol number 0-255.", Protocol));
+            return false;
+        }
+        var name = IpProtocol.Name(protocol);
+        if (IpProtocol.HasPorts(protocol))
+        {
+            if (Port is null)
+            {
+                WriteError(InputError(PortRequiredId, ErrorCategory.InvalidArgument,
+                    $"-Port is required for {name}: give the destination port, for example -Port 443.", Source));
+                return false;
+            }
+            if (IcmpType is not null || IcmpCode is not null)
+            {
+                WriteError(InputError(WalkErrorIds.InvalidPacket, ErrorCategory.InvalidArgument,
+                    $"-IcmpType and -IcmpCode apply only to icmp and icmpv6, not {name}.", Source));
+                return false;
+            }
+            return true;
+        }
+        if (Port is not null || SourcePort is not null)
+        {
+            WriteError(InputError(WalkErrorIds.InvalidPacket, ErrorCategory.InvalidArgument,
+                $"-Port and -SourcePort apply only to tcp and udp, not {name}.{(IpProtocol.IsIcmpFamily(protocol) ? " Use -IcmpType and -IcmpCode." : "")}", Source));
+            return false;
+        }
+        if (!IpProtocol.IsIcmpFamily(protocol) && (IcmpType is not null || IcmpCode is not null))
+        {
+            WriteError(InputError(WalkErrorIds.InvalidPacket, ErrorCategory.InvalidArgument,
+                $"-IcmpType and -IcmpCode apply only to icmp and icmpv6, not {name}.", Source));
+            return false;
+        }
+        if (IcmpCode is not null && IcmpType is null)
+        {
+            WriteError(InputError(WalkErrorIds.InvalidPacket, ErrorCategory.InvalidArgument,
+                "-IcmpCode needs -IcmpType.", Source));
+            return false;
+        }
+        return true;
+    }
+}
+
+/// <summary>Tab completion for -Protocol, from a fixed list (never a network call).</summary>
+public sealed class ProtocolCompleter : IArgumentCompleter
+{
+    private static readonly string[] Names = { "tcp", "udp", "icmp", "icmpv6" };
+
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        System.Management.Automation.Language.CommandAst commandAst, System.Collections.IDictionary fakeBoundParameters) =>
+        Names.Where(n => n.StartsWith(wordToComplete ?? "", StringComparison.OrdinalIgnoreCase))
+             .Select(n => new CompletionResult(n, n, CompletionResultType.ParameterValue, n));
+}

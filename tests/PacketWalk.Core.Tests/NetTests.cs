@@ -1,0 +1,69 @@
+using PacketWalk.Core.Net;
+
+namespace PacketWalk.Core.Tests;
+
+public class NetTests
+{
+    [Theory]
+    [InlineData("10.0.9.132/22", "10.0.8.0/22")]
+    [InlineData("100.68.0.18/18", "100.68.0.0/18")]   // R-NACL-4: host bits cleared
+    [InlineData("0.0.0.0/0", "0.0.0.0/0")]
+    [InlineData("2600:1f18::1/56", "2600:1f18::/56")]
+    [InlineData("10.1.8.131", "10.1.8.131/32")]
+    public void Cidr_parses_and_canonicalises(string text, string expected) => Assert.Equal(expected, Cidr.Parse(text).ToString());
+
+    [Theory]
+    [InlineData("10.0.0.1/33")]
+    [InlineData("::/129")]
+    [InlineData("10.0.0/8")]
+    [InlineData("10.0.0.0/-1")]
+    [InlineData("banana")]
+    [InlineData("")]
+    public void Cidr_rejects_bad_text(string text) => Assert.False(Cidr.TryParse(text, out _));
+
+    [Fact]
+    public void Cidr_contains_respects_family()
+    {
+        var any4 = Cidr.Parse("0.0.0.0/0");
+        Assert.True(any4.Contains(IpAddress.Parse("10.1.8.131")));
+        Assert.False(any4.Contains(IpAddress.Parse("::1")));                 // R-SG-7, R-NACL-4: families apart
+        Assert.True(Cidr.Parse("10.1.0.0/20").Contains(IpAddress.Parse("10.1.8.131")));
+        Assert.False(Cidr.Parse("10.1.0.0/21").Contains(IpAddress.Parse("10.1.8.131")));
+        Assert.True(Cidr.Parse("2600:1f18::/32").Contains(IpAddress.Parse("2600:1f18:aaaa::5")));
+    }
+
+    [Fact]
+    public void Ip_round_trips()
+    {
+        Assert.Equal("10.0.9.132", IpAddress.Parse("10.0.9.132").ToString());
+        Assert.Equal("2600:1f18::5", IpAddress.Parse("2600:1f18:0::5").ToString());
+        Assert.False(IpAddress.TryParse("10.1", out _));
+        Assert.True(IpAddress.Parse("192.168.1.1").IsRfc1918);
+        Assert.False(IpAddress.Parse("8.8.8.8").IsRfc1918);
+    }
+
+    [Fact]
+    public void PortSet_operations()
+    {
+        var eph = PortSet.Of(32768, 60999);
+        Assert.Equal("32768-40000", eph.Intersect(new PortRange(0, 40000)).ToString());
+        Assert.Equal("40001-60999", eph.Subtract(new PortRange(0, 40000)).ToString());
+        Assert.Equal("32768-39999,40001-60999", eph.Subtract(new PortRange(40000, 40000)).ToString());
+        Assert.True(eph.Intersect(new PortRange(0, 1023)).IsEmpty);
+        Assert.Equal("0-1023,32768-60999", eph.Union(PortSet.Of(0, 1023)).ToString());
+        Assert.Equal("0-65535", PortSet.Of(0, 100).Union(PortSet.Of(101, 65535)).ToString());
+        Assert.Equal(28232, eph.Count);
+    }
+
+    [Theory]
+    [InlineData("tcp", 6)]
+    [InlineData("UDP", 17)]
+    [InlineData("icmp", 1)]
+    [InlineData("icmpv6", 58)]
+    [InlineData("-1", -1)]
+    [InlineData("47", 47)]
+    public void Protocol_names(string text, int number) => Assert.Equal(number, IpProtocol.Parse(text));
+
+    [Fact]
+    public void Protocol_rejects_out_of_range() => Assert.False(IpProtocol.TryParse("256", out _));
+}

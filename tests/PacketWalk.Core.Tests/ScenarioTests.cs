@@ -1,0 +1,107 @@
+using System.Text.Json;
+using PacketWalk.Core.Net;
+using PacketWalk.Core.Snapshot;
+using PacketWalk.Core.Walk;
+
+namespace PacketWalk.Core.Tests;
+
+/// <summary>
+/// Every scenario folder under tests/scenarios (and the bundled seed sample) holds a snapshot and expected.json;
+/// each case there is walked and its verdict, blocked-at id, reason and paths compared.
+/// </summary>
+public class ScenarioTests
+{
+    public static IEnumerable<object[]> Cases()
+    {
+        foreach (var folder in ScenarioFolders())
+        {
+            var expected = Path.Combine(folder, "expected.json");
+            if (!File.Exists(expected)) continue;
+            using var doc = JsonDocument.Parse(File.ReadAllText(expected));
+            foreach (var c in doc.RootElement.GetProperty("cases").EnumerateArray())
+                yield return new object[] { Path.GetFileName(folder), c.GetProperty("name").GetString()! };
+        }
+    }
+
+    internal static IEnumerable<string> ScenarioFolders()
+    {
+        var root = RepoRoot();
+        var scenarios = Path.Combine(root, "tests", "scenarios");
+        if (Directory.Exists(scenarios))
+            foreach (var d in Directory.GetDirectories(scenarios).OrderBy(d => d, StringComparer.Ordinal)) yield return d;
+        yield return Path.Combine(root, "src", "PacketWalk.PowerShell", "samples", "seed");
+    }
+
+    internal static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PacketWalk.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("PacketWalk.sln not found above the test binaries");
+    }
+
+    private static readonly Dictionary<string, NetworkModel> Models = new();
+
+    internal static NetworkModel ModelFor(string folder)
+    {
+        lock (Models)
+        {
+            if (!Models.TryGetValue(folder, out var model))
+            {
+                var snapshot = Path.Combine(folder, "snapshot");
+                Models[folder] = model = SnapshotReader.Read(Directory.Exists(snapshot) ? snapshot : folder);
+            }
+            return model;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Scenario_case_walks_as_expected(string scenario, string caseName)
+    {
+        var folder = ScenarioFolders().First(f => Path.GetFileName(f) == scenario);
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "expected.json")));
+        var c = doc.RootElement.GetProperty("cases").EnumerateArray().First(x => x.GetProperty("name").GetString() == caseName);
+
+        var request = new WalkRequest
+        {
+            Source = c.GetProperty("source").GetString()!,
+            Destination = c.GetProperty("destination").GetString()!,
+            Protocol = IpProtocol.Parse(c.TryGetProperty("protocol", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString()! : "tcp"),
+            Port = IntOrNull(c, "port"),
+            SourcePort = IntOrNull(c, "sourcePort"),
+            IcmpType = IntOrNull(c, "icmpType"),
+            IcmpCode = IntOrNull(c, "icmpCode"),
+        };
+        var result = new PacketWalker(ModelFor(folder)).Walk(request);
+        var context = $"{scenario}/{caseName}: {result} | fwd {result.ForwardPathText} | ret {result.ReturnPathText} | {result.Explanation}";
+
+        Assert.True(c.GetProperty("verdict").GetString() == result.Verdict.ToString(), $"verdict: expected {c.GetProperty("verdict").GetString()}; {context}");
+        Assert.True(StringOrNull(c, "blockedDirection") == result.BlockedDirection?.ToString(), $"blockedDirection; {context}");
+        Assert.True(StringOrNull(c, "blockedAt") == result.BlockedAt, $"blockedAt: expected {StringOrNull(c, "blockedAt")}; {context}");
+        Assert.True(StringOrNull(c, "reason") == result.Reason, $"reason: expected {StringOrNull(c, "reason")}; {context}");
+        if (c.TryGetProperty("forwardPath", out var fp))
+            Assert.Equal(fp.EnumerateArray().Select(x => x.GetString()).ToList(), result.ForwardPath.ToList());
+        if (c.TryGetProperty("returnPath", out var rp))
+            Assert.Equal(rp.EnumerateArray().Select(x => x.GetString()).ToList(), result.ReturnPath.ToList());
+        // Every verdict names what decided it.
+        if (result.Verdict != PathVerdict.Reachable)
+        {
+            Assert.False(string.IsNullOrEmpty(result.BlockedAt), context);
+            Assert.False(string.IsNullOrEmpty(result.Reason), context);
+        }
+        Assert.Equal(Enumerable.Range(1, result.Hops.Count), result.Hops.Select(h => h.Sequence));
+    }
+
+    [Fact]
+    public void Scenario_folders_exist_and_each_has_cases()
+    {
+        var folders = ScenarioFolders().Where(f => File.Exists(Path.Combine(f, "expected.json"))).ToList();
+        Assert.True(folders.Count >= 12, $"expected at least 12 scenario folders with expected.json, found {folders.Count}");
+    }
+
+    private static int? IntOrNull(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
+
+    private static string? StringOrNull(JsonElement e, string name) =>
+        e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+}
