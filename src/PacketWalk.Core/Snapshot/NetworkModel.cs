@@ -258,12 +258,17 @@ public sealed class NetworkModelBuilder
             var key = id(item);
             if (seen.TryGetValue(key, out var first))
             {
-                // The same resource read twice (two folders, two accounts that see a shared TGW) is harmless only if
-                // it is identical apart from where it was read; two different definitions under one id are not.
+                // The same resource read twice (two folders, two accounts that see a shared subnet or TGW) is harmless;
+                // two different definitions under one id inside one snapshot folder are an error. Across folders the
+                // first read wins and a warning says so (tags and names differ between owner and participant views).
                 if (!SameIgnoringOrigin(first, item, origin))
-                    throw new SnapshotException(SnapshotErrorIds.DuplicateId,
-                        $"duplicate id {key} with a different definition (first seen in {origin(first).Place})",
-                        origin(item).SourceFile, origin(item).JsonPath);
+                {
+                    var a = origin(first); var b = origin(item);
+                    if (Path.GetDirectoryName(a.SourceFile ?? "") == Path.GetDirectoryName(b.SourceFile ?? ""))
+                        throw new SnapshotException(SnapshotErrorIds.DuplicateId,
+                            $"duplicate id {key} with a different definition (first seen in {a.Place})", b.SourceFile, b.JsonPath);
+                    Warnings.Add(new SnapshotWarning($"{key} is defined differently here and in {a.Place}; using the first", b.SourceFile, b.JsonPath));
+                }
                 continue;
             }
             seen[key] = item;
@@ -280,6 +285,10 @@ public sealed class NetworkModelBuilder
         var ao = origin(a); var bo = origin(b);
         var pa = Print(a).Replace(Print(ao), "", StringComparison.Ordinal);
         var pb = Print(b).Replace(Print(bo), "", StringComparison.Ordinal);
+        if (pa == pb) return true;
+        // Names come from tags, which owner and participant accounts set independently.
+        pa = System.Text.RegularExpressions.Regex.Replace(pa, "\"Name\":(null|\"(?:[^\"\\\\]|\\\\.)*\")", "");
+        pb = System.Text.RegularExpressions.Regex.Replace(pb, "\"Name\":(null|\"(?:[^\"\\\\]|\\\\.)*\")", "");
         return pa == pb;
     }
 

@@ -128,10 +128,10 @@ public static partial class SnapshotReader
     {
         long line = (ex.LineNumber ?? 0) + 1, col = (ex.BytePositionInLine ?? 0) + 1;
         var truncated = IsTruncation(ex, utf8);
-        var what = ex.Message.Contains("maximum configured depth", StringComparison.OrdinalIgnoreCase)
-            ? $"nesting deeper than {MaxDepth} levels"
+        var tooDeep = ex.Message.Contains("maximum configured depth", StringComparison.OrdinalIgnoreCase);
+        var what = tooDeep ? $"nesting deeper than {MaxDepth} levels"
             : truncated ? "the file ends in the middle of a JSON value (truncated?)" : "not valid JSON";
-        var path = PathAtError(utf8);
+        var path = tooDeep ? "$" : PathAtError(utf8);
         return new SnapshotException(SnapshotErrorIds.MalformedJson, $"{what} at line {line}, byte {col}: {FirstSentence(ex.Message)}", file, path, ex);
     }
 

@@ -110,7 +110,8 @@ public sealed partial class PacketWalker
             return Deliver(direction, target, packet, trace);
         }
         // R-NACL-5 / R-TGW-10: leave this subnet by its outbound rules, enter the next by its inbound rules.
-        var outbound = CheckNacl(direction, subnet, RuleDirection.Outbound, packet, trace);
+        var outbound = CheckNacl(direction, subnet, RuleDirection.Outbound, packet, trace,
+            why: arrivedFromTransitGateway ? "attachment subnet, outbound rules on the way from the transit gateway into the VPC (R-TGW-10)" : null);
         if (outbound.Stop is { } stopOut) return stopOut;
         var inbound = CheckNacl(direction, targetSubnet, RuleDirection.Inbound, outbound.Packet, trace);
         if (inbound.Stop is { } stopIn) return stopIn;
@@ -163,7 +164,7 @@ public sealed partial class PacketWalker
         var decision = NaclEvaluator.Evaluate(acl, ruleDirection, peer, packet.Protocol, packet.DestinationPorts, packet.IcmpType, packet.IcmpCode);
         var hop = Hop(direction, step, null, subnet, packet, decision.DeniesAll ? HopDecision.Deny : HopDecision.Allow, acl.NetworkAclId,
             NaclRuleText(decision), decision.DeniesAll || !decision.AllowsAll ? "SUBNET_ACL_RESTRICTION" : null,
-            why ?? (decision.AllowsAll || decision.DeniesAll ? null : $"only ports {decision.Allowed} pass; {decision.Denied} are denied"),
+            JoinNotes(why, decision.AllowsAll || decision.DeniesAll ? null : $"only ports {decision.Allowed} pass; {decision.Denied} are denied"),
             networkAclId: acl.NetworkAclId);
         trace.Hops.Add(hop);
         if (decision.DeniesAll)
@@ -187,6 +188,8 @@ public sealed partial class PacketWalker
         trace.FirstNarrowing ??= hop;
         return packet with { DestinationPorts = allowed };
     }
+
+    private static string? JoinNotes(string? a, string? b) => a is null ? b : b is null ? a : $"{a}; {b}";
 
     private static string Describe(Packet packet) => packet.DestinationPortText is { } p ? $"{packet.ProtocolName} {p}" : packet.ProtocolName;
 

@@ -134,6 +134,6 @@ internal sealed partial class DocumentParser
         }
         _b.ElasticIps.Add(new ElasticIpAddress(
             Str(o, path, "AllocationId"), publicIp.Value, IpOpt(o, path, "PrivateIpAddress"),
-            Str(o, path, "NetworkInterfaceId"), Str(o, path, "InstanceId"), Origin(path, Str(o, path, "NetworkInterfaceOwnerId"))));
+            Str(o, path, "NetworkInterfaceId"), Str(o, path, "InstanceId"), Origin(path, null)));
     }
 }

@@ -39,7 +39,7 @@ internal sealed partial class DocumentParser
             "NetworkAcls" => ParseNetworkAcl,
             "SecurityGroups" => ParseSecurityGroup,
             "PrefixLists" => ParsePrefixList,
-            "ManagedPrefixLists" => ParseManagedPrefixList,
+            "ManagedPrefixLists" => ParsePrefixList,
             "PrefixListEntries" => ParsePrefixListEntries,
             "TransitGateways" => ParseTransitGateway,
             "TransitGatewayAttachments" => ParseTransitGatewayAttachment,

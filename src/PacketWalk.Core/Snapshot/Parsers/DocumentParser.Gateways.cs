@@ -37,7 +37,7 @@ internal sealed partial class DocumentParser
         }
         var resourceOwner = Str(o, path, "ResourceOwnerId");
         _b.TransitGatewayAttachments.Add(new TransitGatewayAttachment(id, tgw, resourceType, resourceId, resourceOwner,
-            Str(o, path, "State") ?? "available", rt, assocState, Origin(path, Str(o, path, "TransitGatewayOwnerId"))));
+            Str(o, path, "State") ?? "available", rt, assocState, Origin(path, null)));
     }
 
     private void ParseTransitGatewayVpcAttachment(JsonElement o, string path)
@@ -54,7 +54,7 @@ internal sealed partial class DocumentParser
         }
         var vpcOwner = Str(o, path, "VpcOwnerId");
         _b.TransitGatewayVpcAttachments.Add(new TransitGatewayVpcAttachment(id, tgw, vpcId, vpcOwner, Strings(o, path, "SubnetIds"),
-            Str(o, path, "State") ?? "available", appliance, sgRef, ipv6, Origin(path, vpcOwner)));
+            Str(o, path, "State") ?? "available", appliance, sgRef, ipv6, Origin(path, null)));
     }
 
     private void ParseTransitGatewayRouteTable(JsonElement o, string path)

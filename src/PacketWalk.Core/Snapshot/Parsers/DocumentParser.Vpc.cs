@@ -181,11 +181,14 @@ internal sealed partial class DocumentParser
         }
     }
 
-    /// <summary>describe-prefix-lists: AWS-managed service lists with their CIDRs inline.</summary>
+    /// <summary>
+    /// describe-prefix-lists (<c>Cidrs: ["…"]</c>) and describe-managed-prefix-lists (<c>Entries: [{Cidr}]</c> when inlined).
+    /// Either key accepts either shape, as hand-made snapshots mix them; lists seen twice are merged by id at Build().
+    /// </summary>
     private void ParsePrefixList(JsonElement o, string path)
     {
         var id = ReqStr(o, path, "PrefixListId");
-        var cidrs = new List<Cidr>();
+        var cidrs = Entries(o, path);
         int i = 0;
         foreach (var text in Strings(o, path, "Cidrs"))
         {
@@ -193,16 +196,8 @@ internal sealed partial class DocumentParser
             cidrs.Add(c);
             i++;
         }
-        var owner = Str(o, path, "OwnerId");
+        var owner = Str(o, path, "OwnerId"); // AWS-managed lists say "AWS"; no folder fallback for the list's own owner
         _b.PrefixLists.Add(new PrefixList(id, Str(o, path, "PrefixListName"), cidrs, owner, Origin(path, owner)));
-    }
-
-    /// <summary>describe-managed-prefix-lists, optionally with the entries inlined as <c>Entries: [{Cidr}]</c>.</summary>
-    private void ParseManagedPrefixList(JsonElement o, string path)
-    {
-        var id = ReqStr(o, path, "PrefixListId");
-        var owner = Owner(Str(o, path, "OwnerId"));
-        _b.PrefixLists.Add(new PrefixList(id, Str(o, path, "PrefixListName"), Entries(o, path), owner, Origin(path, owner)));
     }
 
     /// <summary><c>{"PrefixListEntries":[{"PrefixListId":…,"Entries":[{"Cidr":…}]}]}</c>: merged by id when the model is built.</summary>

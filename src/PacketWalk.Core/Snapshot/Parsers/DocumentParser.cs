@@ -33,6 +33,7 @@ internal sealed partial class DocumentParser
     public int Recognised { get; private set; }
 
     // ---- origin -------------------------------------------------------------------------------------------------
+    // ResourceOrigin.OwnerId is the JSON's own OwnerId, else the account named by the folder (or given by the caller).
 
     private ResourceOrigin Origin(string path, string? ownerId) => new(ownerId ?? _account, _region, _file, path);
 
