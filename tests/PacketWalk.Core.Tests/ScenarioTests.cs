@@ -29,7 +29,6 @@ public class ScenarioTests
         var scenarios = Path.Combine(root, "tests", "scenarios");
         if (Directory.Exists(scenarios))
             foreach (var d in Directory.GetDirectories(scenarios).OrderBy(d => d, StringComparer.Ordinal)) yield return d;
-        yield return Path.Combine(root, "src", "PacketWalk.PowerShell", "samples", "seed");
     }
 
     internal static string RepoRoot()
@@ -47,8 +46,12 @@ public class ScenarioTests
         {
             if (!Models.TryGetValue(folder, out var model))
             {
+                // A scenario's snapshot is its snapshot/ folder, or the folder its expected.json names (the bundled sample).
                 var snapshot = Path.Combine(folder, "snapshot");
-                Models[folder] = model = SnapshotReader.Read(Directory.Exists(snapshot) ? snapshot : folder);
+                using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "expected.json")));
+                if (doc.RootElement.TryGetProperty("snapshot", out var named))
+                    snapshot = Path.GetFullPath(Path.Combine(folder, named.GetString()!));
+                Models[folder] = model = SnapshotReader.Read(snapshot);
             }
             return model;
         }

@@ -50,7 +50,7 @@ public abstract class PacketWalkCmdlet : PSCmdlet
         }
         catch (SnapshotException ex)
         {
-            ThrowTerminatingError(SnapshotError(ex, fullPaths.Count == 1 ? fullPaths[0] : string.Join(", ", fullPaths)));
+            ThrowTerminatingError(SnapshotError(ex, fullPaths));
             return null!; // unreachable
         }
         foreach (var w in warnings) WriteWarning(w.ToString());
@@ -92,11 +92,11 @@ public abstract class PacketWalkCmdlet : PSCmdlet
         ThrowTerminatingError(new ErrorRecord(new PSArgumentException($"'{path}' is not a file-system path; a snapshot is a folder or JSON file."),
             InvalidSnapshotArgumentId, ErrorCategory.InvalidArgument, path));
 
-    /// <summary>SnapshotPathNotFound is ObjectNotFound; every other snapshot problem is InvalidData. Target: the file.</summary>
-    protected static ErrorRecord SnapshotError(SnapshotException ex, string fallbackTarget)
+    /// <summary>SnapshotPathNotFound is ObjectNotFound; every other snapshot problem is InvalidData. Target: the file, as a full path where it can be found.</summary>
+    protected static ErrorRecord SnapshotError(SnapshotException ex, IReadOnlyList<string> pathsRead)
     {
         var category = ex.ErrorId == SnapshotErrorIds.PathNotFound ? ErrorCategory.ObjectNotFound : ErrorCategory.InvalidData;
-        var record = new ErrorRecord(ex, ex.ErrorId, category, ex.File ?? fallbackTarget);
+        var record = new ErrorRecord(ex, ex.ErrorId, category, FileTarget(ex.File, pathsRead));
         record.ErrorDetails = new ErrorDetails(ex.Message)
         {
             RecommendedAction = ex.ErrorId == SnapshotErrorIds.PathNotFound
@@ -105,6 +105,22 @@ public abstract class PacketWalkCmdlet : PSCmdlet
                 : $"Open {ex.File ?? "the file"}, fix the value at {ex.JsonPath}, then read the snapshot again.",
         };
         return record;
+    }
+
+    /// <summary>The reader names files relative to the folder it read; give the full path when it exists.</summary>
+    private static string FileTarget(string? file, IReadOnlyList<string> pathsRead)
+    {
+        if (file is null) return pathsRead.Count == 1 ? pathsRead[0] : string.Join(", ", pathsRead);
+        if (System.IO.Path.IsPathRooted(file)) return file;
+        foreach (var root in pathsRead)
+        {
+            if (System.IO.File.Exists(root) && string.Equals(System.IO.Path.GetFileName(root), file, StringComparison.Ordinal)) return root;
+            var candidate = System.IO.Path.Combine(root, file);
+            if (System.IO.File.Exists(candidate)) return candidate;
+            var inAwsConfigs = System.IO.Path.Combine(root, "aws_configs", file);
+            if (System.IO.File.Exists(inAwsConfigs)) return inAwsConfigs;
+        }
+        return file;
     }
 
     /// <summary>Bad walk input is per input object: EndpointNotFound is ObjectNotFound, the rest InvalidArgument.</summary>

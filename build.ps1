@@ -1,0 +1,264 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    PacketWalk's front door: build the module, run the tests, show the demo, or clean.
+
+.DESCRIPTION
+    Build  Publishes src/PacketWalk.PowerShell to out/staging and lays out out/PacketWalk/ (an explicit allowlist of
+           assemblies, the stamped manifest, the format file and the samples), then imports it in a child pwsh.
+    Test   Build, then the solution's xunit tests (dotnet test) and the Pester tests in tests/PacketWalk.Module.Tests
+           against the built module, in a child pwsh so the build session never locks the DLL. Prints
+           "xunit: N passed, N failed", "Pester: N passed, N failed" and finally the totals "N passed, N failed".
+           Exits non-zero on any failure or if either runner ran no test.
+    Demo   Build, then walks the seed sample (HOST-A -> HOST-B tcp/443) and prints the hop table and the seed's notes.
+    Clean  Removes out/ and every project's bin/ and obj/.
+
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 Test
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [string]$Task = 'Build',
+
+    [string]$Configuration = 'Release'
+)
+
+Set-StrictMode -Version 3.0
+$ErrorActionPreference = 'Stop'
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_NOLOGO = '1'
+
+$Root = $PSScriptRoot
+$Out = Join-Path $Root 'out'
+$Staging = Join-Path $Out 'staging'
+$ModuleDir = Join-Path $Out 'PacketWalk'
+$ManifestPath = Join-Path $ModuleDir 'PacketWalk.psd1'
+$TestResults = Join-Path $Out 'test-results'
+$ModuleProject = Join-Path $Root 'src/PacketWalk.PowerShell/PacketWalk.PowerShell.csproj'
+$Solution = Join-Path $Root 'PacketWalk.sln'
+$PesterProject = Join-Path $Root 'tests/tools/PesterRestore.csproj'
+$PesterVersion = '5.7.1'
+$ModuleTests = Join-Path $Root 'tests/PacketWalk.Module.Tests'
+
+# Exactly these assemblies ship; the build fails if one is missing.
+$ShippedAssemblies = @('PacketWalk.dll', 'PacketWalk.Core.dll', 'AWSSDK.Core.dll', 'AWSSDK.EC2.dll')
+$ExpectedCmdlets = @('Get-PacketPath', 'Get-TgwAttachmentForAz', 'Import-PacketWalkSnapshot', 'Test-NaclHop', 'Test-PacketPath')
+
+function Invoke-Native {
+    # Runs a native command and throws if it fails.
+    param([Parameter(Mandatory)][string]$FilePath, [string[]]$ArgumentList = @())
+    Write-Host ">> $FilePath $($ArgumentList -join ' ')" -ForegroundColor DarkGray
+    & $FilePath @ArgumentList | Out-Host
+    if ($LASTEXITCODE -ne 0) { throw "'$FilePath $($ArgumentList -join ' ')' failed with exit code $LASTEXITCODE." }
+}
+
+function Invoke-ChildPwsh {
+    # Runs a script in a fresh pwsh (the same pwsh that runs this build), so no DLL stays loaded here. Returns its exit code.
+    param([Parameter(Mandatory)][string]$Script, [hashtable]$Environment = @{})
+    $saved = @{}
+    foreach ($k in $Environment.Keys) { $saved[$k] = [Environment]::GetEnvironmentVariable($k); [Environment]::SetEnvironmentVariable($k, $Environment[$k]) }
+    try {
+        $host_ = [Environment]::ProcessPath
+        $pwshArgs = @('-NoProfile', '-NonInteractive', '-Command', $Script)
+        if ([IO.Path]::GetFileNameWithoutExtension($host_) -eq 'dotnet') {
+            # Running as a .NET local tool (dotnet pwsh): start pwsh.dll through the same dotnet host.
+            & $host_ (Join-Path $PSHOME 'pwsh.dll') @pwshArgs | Out-Host
+        }
+        else {
+            & $host_ @pwshArgs | Out-Host
+        }
+        return $LASTEXITCODE
+    }
+    finally {
+        foreach ($k in $saved.Keys) { [Environment]::SetEnvironmentVariable($k, $saved[$k]) }
+    }
+}
+
+function Get-ModuleVersion {
+    $props = [xml](Get-Content -Raw -LiteralPath (Join-Path $Root 'Directory.Build.props'))
+    $node = $props.SelectSingleNode('//PacketWalkVersion')
+    if ($null -eq $node -or [string]::IsNullOrWhiteSpace($node.InnerText)) { throw 'Directory.Build.props has no PacketWalkVersion.' }
+    return $node.InnerText.Trim()
+}
+
+function Invoke-BuildTask {
+    $version = Get-ModuleVersion
+    Write-Host "Building PacketWalk $version ($Configuration)" -ForegroundColor Cyan
+    if (Test-Path $Staging) { Remove-Item -Recurse -Force $Staging }
+    Invoke-Native dotnet @('publish', $ModuleProject, '-c', $Configuration, '-o', $Staging, '--nologo', '-v', 'minimal')
+
+    if (Test-Path $ModuleDir) { Remove-Item -Recurse -Force $ModuleDir }
+    $null = New-Item -ItemType Directory -Path $ModuleDir
+    foreach ($name in $ShippedAssemblies) {
+        $file = Join-Path $Staging $name
+        if (-not (Test-Path -LiteralPath $file)) { throw "Build output lacks $name (looked in $Staging)." }
+        Copy-Item -LiteralPath $file -Destination $ModuleDir
+    }
+
+    $manifest = Get-Content -Raw -LiteralPath (Join-Path $Root 'PacketWalk.psd1')
+    if ($manifest -notmatch '\{\{ModuleVersion\}\}') { throw 'PacketWalk.psd1 lacks the {{ModuleVersion}} placeholder.' }
+    $manifest = $manifest.Replace('{{ModuleVersion}}', $version)
+    Set-Content -LiteralPath $ManifestPath -Value $manifest -Encoding utf8 -NoNewline
+    Copy-Item -LiteralPath (Join-Path $Root 'src/PacketWalk.PowerShell/PacketWalk.Format.ps1xml') -Destination $ModuleDir
+    $samples = Join-Path $Root 'src/PacketWalk.PowerShell/samples'
+    if (Test-Path -LiteralPath $samples) { Copy-Item -LiteralPath $samples -Destination $ModuleDir -Recurse }
+
+    $data = Import-PowerShellDataFile -LiteralPath $ManifestPath
+    if ($data.ModuleVersion -ne $version) { throw "Stamped manifest has ModuleVersion '$($data.ModuleVersion)', expected '$version'." }
+
+    # Import the laid-out module by path in a child pwsh and check what it exports.
+    $check = @'
+$ErrorActionPreference = 'Stop'
+$m = Import-Module $env:PACKETWALK_MODULE_PATH -PassThru
+$got = @($m.ExportedCmdlets.Keys | Sort-Object)
+$want = @($env:PACKETWALK_EXPECTED_CMDLETS -split ',')
+if (($got -join ',') -ne ($want -join ',')) { Write-Host "Module exports: $($got -join ', '); expected: $($want -join ', ')"; exit 1 }
+Write-Host "Imported $($m.Name) $($m.Version) from $($m.ModuleBase): $($got -join ', ')"
+exit 0
+'@
+    $code = Invoke-ChildPwsh -Script $check -Environment @{ PACKETWALK_MODULE_PATH = $ManifestPath; PACKETWALK_EXPECTED_CMDLETS = ($ExpectedCmdlets -join ',') }
+    if ($code -ne 0) { throw "Importing $ManifestPath failed (exit code $code)." }
+    Write-Host "Module laid out in $ModuleDir" -ForegroundColor Green
+}
+
+function Invoke-XunitTests {
+    # Returns @{ Passed; Failed; ExitCode }.
+    $dir = Join-Path $TestResults 'xunit'
+    if (Test-Path $dir) { Remove-Item -Recurse -Force $dir }
+    Write-Host ">> dotnet test $Solution -c $Configuration" -ForegroundColor DarkGray
+    & dotnet test $Solution -c $Configuration --nologo --logger trx --results-directory $dir | Out-Host
+    $exit = $LASTEXITCODE
+    $passed = 0; $failed = 0
+    foreach ($trx in @(Get-ChildItem -Path $dir -Filter *.trx -Recurse -ErrorAction SilentlyContinue)) {
+        $doc = [xml](Get-Content -Raw -LiteralPath $trx.FullName)
+        $ns = @{ t = $doc.DocumentElement.NamespaceURI }
+        $counters = (Select-Xml -Xml $doc -XPath '//t:ResultSummary/t:Counters' -Namespace $ns | Select-Object -First 1).Node
+        if ($null -eq $counters) { continue }
+        $passed += [int]$counters.passed
+        foreach ($attr in 'failed', 'error', 'timeout', 'aborted') {
+            $value = $counters.GetAttribute($attr)
+            if ($value) { $failed += [int]$value }
+        }
+    }
+    return @{ Passed = $passed; Failed = $failed; ExitCode = $exit }
+}
+
+function Get-PesterManifest {
+    Invoke-Native dotnet @('restore', $PesterProject, '--nologo', '-v', 'quiet')
+    $root = $env:NUGET_PACKAGES
+    if ([string]::IsNullOrWhiteSpace($root)) {
+        $line = & dotnet nuget locals global-packages --list
+        if ($LASTEXITCODE -ne 0) { throw 'dotnet nuget locals failed.' }
+        $root = ($line | Select-Object -First 1) -replace '^\s*global-packages:\s*', ''
+    }
+    if ([string]::IsNullOrWhiteSpace($root)) { $root = Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
+    $psd1 = Join-Path $root.Trim() "pester/$PesterVersion/tools/Pester.psd1"
+    if (-not (Test-Path -LiteralPath $psd1)) { throw "Pester $PesterVersion not found at $psd1 after restoring $PesterProject." }
+    return $psd1
+}
+
+function Invoke-PesterTests {
+    # Returns @{ Passed; Failed; ExitCode }.
+    $pester = Get-PesterManifest
+    $dir = Join-Path $TestResults 'pester'
+    if (Test-Path $dir) { Remove-Item -Recurse -Force $dir }
+    $null = New-Item -ItemType Directory -Path $dir
+    $summary = Join-Path $dir 'summary.json'
+    $runner = @'
+$ErrorActionPreference = 'Stop'
+$PSStyle.OutputRendering = 'PlainText'
+Import-Module $env:PACKETWALK_PESTER_PATH -Force
+$config = New-PesterConfiguration
+$config.Run.Path = $env:PACKETWALK_TEST_PATH
+$config.Run.PassThru = $true
+$config.Output.Verbosity = 'Detailed'
+$config.TestResult.Enabled = $true
+$config.TestResult.OutputFormat = 'NUnitXml'
+$config.TestResult.OutputPath = Join-Path $env:PACKETWALK_RESULTS_DIR 'pester.xml'
+$result = Invoke-Pester -Configuration $config
+[ordered]@{
+    Passed = $result.PassedCount
+    Failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+    Skipped = $result.SkippedCount
+} | ConvertTo-Json | Set-Content -LiteralPath $env:PACKETWALK_PESTER_SUMMARY -Encoding utf8
+exit 0
+'@
+    $envVars = @{
+        PACKETWALK_PESTER_PATH    = $pester
+        PACKETWALK_MODULE_PATH    = $ManifestPath
+        PACKETWALK_REPO_ROOT      = $Root
+        PACKETWALK_TEST_PATH      = $ModuleTests
+        PACKETWALK_RESULTS_DIR    = $dir
+        PACKETWALK_PESTER_SUMMARY = $summary
+    }
+    $exit = Invoke-ChildPwsh -Script $runner -Environment $envVars
+    if (-not (Test-Path -LiteralPath $summary)) { return @{ Passed = 0; Failed = 0; ExitCode = if ($exit -ne 0) { $exit } else { 1 } } }
+    $s = Get-Content -Raw -LiteralPath $summary | ConvertFrom-Json
+    return @{ Passed = [int]$s.Passed; Failed = [int]$s.Failed; ExitCode = $exit }
+}
+
+function Invoke-Test {
+    Invoke-BuildTask
+    $xunit = Invoke-XunitTests
+    $pester = Invoke-PesterTests
+    $problems = [System.Collections.Generic.List[string]]::new()
+    if ($xunit.ExitCode -ne 0) { $problems.Add("dotnet test exited with code $($xunit.ExitCode)") }
+    if ($xunit.Passed + $xunit.Failed -eq 0) { $problems.Add('xunit ran no test') }
+    if ($pester.ExitCode -ne 0) { $problems.Add("the Pester run exited with code $($pester.ExitCode)") }
+    if ($pester.Passed + $pester.Failed -eq 0) { $problems.Add('Pester ran no test') }
+    if ($xunit.Failed + $pester.Failed -gt 0) { $problems.Add('tests failed') }
+
+    Write-Host ''
+    Write-Output "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed"
+    Write-Output "Pester: $($pester.Passed) passed, $($pester.Failed) failed"
+    foreach ($p in $problems) { Write-Output "FAILED: $p" }
+    $failed = $xunit.Failed + $pester.Failed
+    if ($problems.Count -gt 0 -and $failed -eq 0) { $failed = 1 }  # a broken run must not read as green
+    Write-Output "$($xunit.Passed + $pester.Passed) passed, $failed failed"
+    if ($problems.Count -gt 0) { exit 1 }
+}
+
+function Invoke-Demo {
+    Invoke-BuildTask
+    $demo = @'
+$ErrorActionPreference = 'Stop'
+$PSStyle.OutputRendering = 'PlainText'
+Import-Module $env:PACKETWALK_MODULE_PATH
+$seed = Join-Path (Split-Path -Parent $env:PACKETWALK_MODULE_PATH) 'samples/seed'
+$walk = @{ Source = 'i-0a00000000000000a'; Destination = 'i-0b00000000000000b'; Protocol = 'tcp'; Port = 443; Snapshot = $seed }
+
+Write-Output "PS> Test-PacketPath -Source i-0a00000000000000a -Destination i-0b00000000000000b -Port 443 -Snapshot $seed"
+$result = Test-PacketPath @walk
+$result | Format-Table | Out-String -Width 160 | Write-Output
+
+Write-Output "PS> Get-PacketPath -Source i-0a00000000000000a -Destination i-0b00000000000000b -Port 443 -Snapshot $seed | Format-Table"
+Get-PacketPath @walk | Format-Table | Out-String -Width 160 | Write-Output
+
+Write-Output 'PS> [PacketWalk.Core.Walk.SeedNotes]::Format($result)'
+Write-Output ([PacketWalk.Core.Walk.SeedNotes]::Format($result))
+if ($result.Verdict -ne 'Reachable') { Write-Output "Demo walk was $($result.Verdict), expected Reachable."; exit 1 }
+exit 0
+'@
+    $code = Invoke-ChildPwsh -Script $demo -Environment @{ PACKETWALK_MODULE_PATH = $ManifestPath }
+    if ($code -ne 0) { throw "Demo failed (exit code $code)." }
+}
+
+function Invoke-Clean {
+    if (Test-Path $Out) { Remove-Item -Recurse -Force $Out }
+    foreach ($project in Get-ChildItem -Path (Join-Path $Root 'src'), (Join-Path $Root 'tests') -Filter *.csproj -Recurse) {
+        foreach ($sub in 'bin', 'obj') {
+            $dir = Join-Path $project.DirectoryName $sub
+            if (Test-Path -LiteralPath $dir) { Remove-Item -Recurse -Force -LiteralPath $dir }
+        }
+    }
+    Write-Host 'Cleaned out/ and bin/ obj/.' -ForegroundColor Green
+}
+
+switch ($Task) {
+    'Build' { Invoke-BuildTask }
+    'Test' { Invoke-Test }
+    'Demo' { Invoke-Demo }
+    'Clean' { Invoke-Clean }
+}
