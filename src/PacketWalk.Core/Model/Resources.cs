@@ -261,6 +261,9 @@ public sealed record TransitGatewayRoute(
     IReadOnlyList<TransitGatewayRouteTarget> Targets)
 {
     public bool IsBlackhole => string.Equals(State, "blackhole", StringComparison.OrdinalIgnoreCase);
+    /// <summary>Route states are pending, active, blackhole, deleting and deleted; only active forwards.</summary>
+    public bool IsActive => string.Equals(State, "active", StringComparison.OrdinalIgnoreCase);
+    public bool IsDeleted => string.Equals(State, "deleted", StringComparison.OrdinalIgnoreCase);
     public string TypeText => Type switch { TgwRouteType.Static => "static", TgwRouteType.PrefixListReference => "prefix-list", _ => "propagated" };
     public string Text => $"{DestinationCidr?.ToString() ?? PrefixListId} -> {(IsBlackhole ? "blackhole" : string.Join(",", Targets.Select(t => t.TransitGatewayAttachmentId)))} ({TypeText})";
 }
@@ -314,3 +317,61 @@ public sealed record VpcEndpoint(
     ResourceOrigin Origin);
 
 public sealed record ElasticIpAddress(string? AllocationId, IpAddress PublicIp, IpAddress? PrivateIp, string? NetworkInterfaceId, string? InstanceId, ResourceOrigin Origin);
+
+/// <summary>
+/// A transit gateway peering attachment (describe-transit-gateway-peering-attachments): one id shared by both sides,
+/// each side associated with a route table of its own TGW (R-TGW-18). Routes over it are static only.
+/// </summary>
+public sealed record TransitGatewayPeeringAttachment(
+    string TransitGatewayAttachmentId,
+    string RequesterTransitGatewayId, string? RequesterOwnerId, string? RequesterRegion,
+    string AccepterTransitGatewayId, string? AccepterOwnerId, string? AccepterRegion,
+    string State,
+    ResourceOrigin Origin)
+{
+    public bool IsAvailable => string.Equals(State, "available", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The TGW on the other side from <paramref name="transitGatewayId"/>, or null when it is neither side.</summary>
+    public string? PeerOf(string transitGatewayId) =>
+        transitGatewayId == RequesterTransitGatewayId ? AccepterTransitGatewayId
+        : transitGatewayId == AccepterTransitGatewayId ? RequesterTransitGatewayId : null;
+
+    public string? RegionOf(string transitGatewayId) =>
+        transitGatewayId == RequesterTransitGatewayId ? RequesterRegion : transitGatewayId == AccepterTransitGatewayId ? AccepterRegion : null;
+
+    public string? OwnerOf(string transitGatewayId) =>
+        transitGatewayId == RequesterTransitGatewayId ? RequesterOwnerId : transitGatewayId == AccepterTransitGatewayId ? AccepterOwnerId : null;
+}
+
+/// <summary>One tunnel's telemetry of a Site-to-Site VPN connection (VgwTelemetry): Status UP or DOWN at snapshot time.</summary>
+public sealed record VpnTunnel(string? OutsideIpAddress, string Status, string? StatusMessage)
+{
+    public bool IsUp => string.Equals(Status, "UP", StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>A Site-to-Site VPN connection (describe-vpn-connections), on a transit gateway or a virtual private gateway.</summary>
+public sealed record VpnConnection(
+    string VpnConnectionId,
+    string State,
+    string? TransitGatewayId,
+    string? VpnGatewayId,
+    string? CustomerGatewayId,
+    bool StaticRoutesOnly,
+    IReadOnlyList<VpnTunnel> Tunnels,
+    ResourceOrigin Origin)
+{
+    public bool IsAvailable => string.Equals(State, "available", StringComparison.OrdinalIgnoreCase);
+    /// <summary>True when telemetry is present and every tunnel reports DOWN.</summary>
+    public bool AllTunnelsDown => Tunnels.Count > 0 && Tunnels.All(t => !t.IsUp);
+}
+
+/// <summary>A virtual private gateway (describe-vpn-gateways): the VPC's own edge towards VPN and Direct Connect.</summary>
+public sealed record VpnGateway(
+    string VpnGatewayId,
+    string State,
+    IReadOnlyList<string> AttachedVpcIds,
+    long? AmazonSideAsn,
+    ResourceOrigin Origin)
+{
+    public bool IsAvailable => string.Equals(State, "available", StringComparison.OrdinalIgnoreCase);
+}

@@ -22,7 +22,14 @@ public sealed class NetworkModel
         RouteTables = b.RouteTables.ToFrozenDictionary(r => r.RouteTableId, StringComparer.Ordinal);
         PrefixLists = b.PrefixLists.ToFrozenDictionary(p => p.PrefixListId, StringComparer.Ordinal);
         TransitGateways = b.TransitGateways.ToFrozenDictionary(t => t.TransitGatewayId, StringComparer.Ordinal);
-        TransitGatewayAttachments = b.TransitGatewayAttachments.ToFrozenDictionary(a => a.TransitGatewayAttachmentId, StringComparer.Ordinal);
+        // A peering attachment has one id and two sides, each with its own TGW and route-table association (R-TGW-18):
+        // the id lookup keeps the first side read, the (TGW, id) lookup keeps each side.
+        TransitGatewayAttachments = b.TransitGatewayAttachments.GroupBy(a => a.TransitGatewayAttachmentId, StringComparer.Ordinal)
+            .ToFrozenDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        _attachmentSides = b.TransitGatewayAttachments.ToFrozenDictionary(a => (a.TransitGatewayId, a.TransitGatewayAttachmentId));
+        TransitGatewayPeeringAttachments = b.TransitGatewayPeeringAttachments.ToFrozenDictionary(a => a.TransitGatewayAttachmentId, StringComparer.Ordinal);
+        VpnConnections = b.VpnConnections.ToFrozenDictionary(v => v.VpnConnectionId, StringComparer.Ordinal);
+        VpnGateways = b.VpnGateways.ToFrozenDictionary(v => v.VpnGatewayId, StringComparer.Ordinal);
         TransitGatewayVpcAttachments = b.TransitGatewayVpcAttachments.ToFrozenDictionary(a => a.TransitGatewayAttachmentId, StringComparer.Ordinal);
         TransitGatewayRouteTables = b.TransitGatewayRouteTables.ToFrozenDictionary(t => t.TransitGatewayRouteTableId, StringComparer.Ordinal);
         VpcPeeringConnections = b.VpcPeeringConnections.ToFrozenDictionary(p => p.VpcPeeringConnectionId, StringComparer.Ordinal);
@@ -111,6 +118,9 @@ public sealed class NetworkModel
     public FrozenDictionary<string, TransitGateway> TransitGateways { get; }
     public FrozenDictionary<string, TransitGatewayAttachment> TransitGatewayAttachments { get; }
     public FrozenDictionary<string, TransitGatewayVpcAttachment> TransitGatewayVpcAttachments { get; }
+    public FrozenDictionary<string, TransitGatewayPeeringAttachment> TransitGatewayPeeringAttachments { get; }
+    public FrozenDictionary<string, VpnConnection> VpnConnections { get; }
+    public FrozenDictionary<string, VpnGateway> VpnGateways { get; }
     public FrozenDictionary<string, TransitGatewayRouteTable> TransitGatewayRouteTables { get; }
     public FrozenDictionary<string, IReadOnlyList<TransitGatewayRoute>> TransitGatewayRoutes { get; }
     public FrozenDictionary<string, IReadOnlyList<TransitGatewayPropagation>> TransitGatewayPropagations { get; }
@@ -132,6 +142,7 @@ public sealed class NetworkModel
     private readonly FrozenDictionary<(string, string), NetworkInterface> _tgwEniByAttachmentSubnet;
     private readonly FrozenDictionary<string, IReadOnlyList<TransitGatewayVpcAttachment>> _vpcAttachmentsByVpc;
     private readonly FrozenDictionary<string, IReadOnlyList<NetworkInterface>> _eniByInstance;
+    private readonly FrozenDictionary<(string TransitGatewayId, string AttachmentId), TransitGatewayAttachment> _attachmentSides;
 
     private static readonly IReadOnlyList<NetworkInterface> NoEnis = Array.Empty<NetworkInterface>();
 
@@ -166,6 +177,13 @@ public sealed class NetworkModel
     public IReadOnlyList<TransitGatewayVpcAttachment> VpcAttachmentsOfVpc(string vpcId) =>
         _vpcAttachmentsByVpc.TryGetValue(vpcId, out var list) ? list : Array.Empty<TransitGatewayVpcAttachment>();
 
+    /// <summary>
+    /// The attachment as <paramref name="transitGatewayId"/> sees it: for a peering attachment each TGW has its own
+    /// side with its own route-table association (R-TGW-18). Null when that TGW's side is not in the snapshot.
+    /// </summary>
+    public TransitGatewayAttachment? TransitGatewayAttachmentOn(string transitGatewayId, string attachmentId) =>
+        _attachmentSides.TryGetValue((transitGatewayId, attachmentId), out var side) ? side : null;
+
     /// <summary>The requester-managed ENI the TGW placed in one attachment subnet (R-TGW-1).</summary>
     public NetworkInterface? TransitGatewayAttachmentEni(string attachmentId, string subnetId) =>
         _tgwEniByAttachmentSubnet.TryGetValue((attachmentId, subnetId), out var eni) ? eni : null;
@@ -185,6 +203,8 @@ public sealed class NetworkModel
         ["NetworkAcls"] = NetworkAcls.Count, ["RouteTables"] = RouteTables.Count, ["PrefixLists"] = PrefixLists.Count,
         ["TransitGateways"] = TransitGateways.Count, ["TransitGatewayAttachments"] = TransitGatewayAttachments.Count,
         ["TransitGatewayRouteTables"] = TransitGatewayRouteTables.Count,
+        ["TransitGatewayPeeringAttachments"] = TransitGatewayPeeringAttachments.Count,
+        ["VpnConnections"] = VpnConnections.Count, ["VpnGateways"] = VpnGateways.Count,
         ["TransitGatewayRoutes"] = TransitGatewayRoutes.Values.Sum(l => l.Count),
         ["VpcPeeringConnections"] = VpcPeeringConnections.Count, ["InternetGateways"] = InternetGateways.Count,
         ["EgressOnlyInternetGateways"] = EgressOnlyInternetGateways.Count, ["NatGateways"] = NatGateways.Count,
@@ -211,6 +231,9 @@ public sealed class NetworkModelBuilder
     public List<TransitGateway> TransitGateways { get; } = new();
     public List<TransitGatewayAttachment> TransitGatewayAttachments { get; } = new();
     public List<TransitGatewayVpcAttachment> TransitGatewayVpcAttachments { get; } = new();
+    public List<TransitGatewayPeeringAttachment> TransitGatewayPeeringAttachments { get; } = new();
+    public List<VpnConnection> VpnConnections { get; } = new();
+    public List<VpnGateway> VpnGateways { get; } = new();
     public List<TransitGatewayRouteTable> TransitGatewayRouteTables { get; } = new();
     public List<TransitGatewayRoute> TransitGatewayRoutes { get; } = new();
     public List<TransitGatewayPropagation> TransitGatewayPropagations { get; } = new();
@@ -237,7 +260,10 @@ public sealed class NetworkModelBuilder
         Dedupe(RouteTables, r => r.RouteTableId, r => r.Origin);
         Dedupe(PrefixLists, p => p.PrefixListId, p => p.Origin);
         Dedupe(TransitGateways, t => t.TransitGatewayId, t => t.Origin);
-        Dedupe(TransitGatewayAttachments, a => a.TransitGatewayAttachmentId, a => a.Origin);
+        Dedupe(TransitGatewayAttachments, a => $"{a.TransitGatewayId}|{a.TransitGatewayAttachmentId}", a => a.Origin);
+        Dedupe(TransitGatewayPeeringAttachments, a => a.TransitGatewayAttachmentId, a => a.Origin);
+        Dedupe(VpnConnections, v => v.VpnConnectionId, v => v.Origin);
+        Dedupe(VpnGateways, v => v.VpnGatewayId, v => v.Origin);
         Dedupe(TransitGatewayVpcAttachments, a => a.TransitGatewayAttachmentId, a => a.Origin);
         Dedupe(TransitGatewayRouteTables, t => t.TransitGatewayRouteTableId, t => t.Origin);
         Dedupe(VpcPeeringConnections, p => p.VpcPeeringConnectionId, p => p.Origin);

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using PacketWalk.Core.Model;
 using PacketWalk.Core.Net;
 
@@ -18,6 +19,13 @@ internal sealed record Packet(
     /// <summary>Null while group identity travels with the packet; otherwise the reason code for losing it (R-SG-10, R-TGW-12/13).</summary>
     public string? GroupReferenceLoss { get; init; }
     public string? GroupReferenceLossNote { get; init; }
+    /// <summary>
+    /// Appliance-mode choices of this flow: VPC attachment id -> the attachment subnet the TGW picked by flow hash. The TGW
+    /// uses the same ENI for the return traffic (R-TGW-6), so the reply carries the forward packet's pins.
+    /// </summary>
+    public ImmutableSortedDictionary<string, string> FlowPins { get; init; } = ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
+
+    public string FlowPinText => string.Join(",", FlowPins.Select(p => $"{p.Key}={p.Value}"));
 
     public string ProtocolName => IpProtocol.Name(Protocol);
     public string? SourcePortText => IpProtocol.HasPorts(Protocol) ? SourcePorts.ToString() : null;

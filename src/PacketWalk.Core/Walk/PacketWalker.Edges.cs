@@ -11,13 +11,4 @@ public sealed partial class PacketWalker
     private LegOutcome RouteToOtherTarget(WalkDirection direction, Subnet subnet, Route route, RouteTable table, Packet packet, Trace trace, int budget) =>
         StopWithHop(direction, HopStep.RouteLookup, trace, packet, subnet, OutcomeKind.Unknown, route.TargetId ?? table.RouteTableId, "UNSUPPORTED_COMPONENT",
             route.Text, $"The route {route.DestinationText} in {table.RouteTableId} leads to {route.TargetId} ({route.TargetType}), which this version of PacketWalk does not walk through.");
-
-    /// <summary>TGW attachments other than VPC (peering, VPN, Direct Connect gateway, Connect).</summary>
-    private LegOutcome LeaveToNonVpcAttachment(WalkDirection direction, string transitGatewayId, string attachmentId, string resourceType,
-        TransitGatewayAttachment? attachment, Packet packet, Trace trace, int budget) =>
-        StopWithHop(direction, HopStep.TgwAttachmentExit, trace, packet, null, OutcomeKind.Unknown, attachmentId, "UNSUPPORTED_COMPONENT",
-            $"{attachmentId} ({resourceType})",
-            attachment is null ? $"The route's attachment {attachmentId} is not in the snapshot."
-                : $"The route leads to {attachmentId}, a {resourceType} attachment, which this version of PacketWalk does not walk through.",
-            transitGatewayId: transitGatewayId, attachmentId: attachmentId);
 }

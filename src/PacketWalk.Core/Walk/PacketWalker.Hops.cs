@@ -9,7 +9,8 @@ public sealed partial class PacketWalker
         string? component, string? rule, string? reason, string? note,
         string? groupId = null, string? networkAclId = null, string? routeTableId = null, string? transitGatewayId = null,
         string? attachmentId = null, string? tgwRouteTableId = null, string? peeringId = null, string? internetGatewayId = null,
-        string? egressOnlyId = null, string? natGatewayId = null, string? vpcEndpointId = null)
+        string? egressOnlyId = null, string? natGatewayId = null, string? vpcEndpointId = null,
+        string? vpnGatewayId = null, string? vpnConnectionId = null)
     {
         var origin = subnet?.Origin ?? eni?.Origin;
         return new PacketHop
@@ -39,6 +40,8 @@ public sealed partial class PacketWalker
             EgressOnlyInternetGatewayId = egressOnlyId,
             NatGatewayId = natGatewayId,
             VpcEndpointId = vpcEndpointId,
+            VpnGatewayId = vpnGatewayId,
+            VpnConnectionId = vpnConnectionId,
             SourceAddress = packet.Source.ToString(),
             DestinationAddress = packet.Destination.ToString(),
             Protocol = packet.ProtocolName,
@@ -74,7 +77,8 @@ public sealed partial class PacketWalker
         Hop(direction, HopStep.RouteLookup, null, subnet, packet, decision, table.RouteTableId, rule, reason, null, routeTableId: table.RouteTableId);
 
     private LegOutcome StopWithHop(WalkDirection direction, HopStep step, Trace trace, Packet packet, Subnet? subnet, OutcomeKind kind, string at, string reason,
-        string rule, string explanation, string? transitGatewayId = null, string? attachmentId = null, string? tgwRouteTableId = null, string? note = null)
+        string rule, string explanation, string? transitGatewayId = null, string? attachmentId = null, string? tgwRouteTableId = null, string? note = null,
+        string? vpnGatewayId = null)
     {
         var decision = kind switch
         {
@@ -83,12 +87,12 @@ public sealed partial class PacketWalker
             _ => reason switch
             {
                 "TGW_RTB_CANNOT_ROUTE" or "NO_ROUTE_TO_DESTINATION" => HopDecision.NoRoute,
-                "TGW_RTB_BAD_STATE_ROUTE" or "BAD_STATE_ROUTE" => HopDecision.Blackhole,
+                "TGW_RTB_BAD_STATE_ROUTE" or "BAD_STATE_ROUTE" when rule.Contains("blackhole", StringComparison.Ordinal) => HopDecision.Blackhole,
                 _ => HopDecision.Deny,
             },
         };
         trace.Hops.Add(Hop(direction, step, null, subnet, packet, decision, at, rule, reason, note ?? explanation,
-            transitGatewayId: transitGatewayId, attachmentId: attachmentId, tgwRouteTableId: tgwRouteTableId));
+            transitGatewayId: transitGatewayId, attachmentId: attachmentId, tgwRouteTableId: tgwRouteTableId, vpnGatewayId: vpnGatewayId));
         return Stop(kind, trace, packet, at, reason, rule, explanation);
     }
 }

@@ -88,6 +88,8 @@ public sealed partial class PacketWalker
                 return LocalDelivery(direction, subnet, packet, trace, arrivedFromTransitGateway, table);
             case RouteTargetType.TransitGateway:
                 return EnterTransitGateway(direction, subnet, route.TargetId!, packet, trace, table, budget - 1);
+            case RouteTargetType.VirtualPrivateGateway:
+                return LeaveToVirtualPrivateGateway(direction, subnet, route, table, packet, trace);
             default:
                 return RouteToOtherTarget(direction, subnet, route, table, packet, trace, budget - 1);
         }

@@ -5,6 +5,9 @@ namespace PacketWalk.Core.Walk;
 
 public sealed partial class PacketWalker
 {
+    /// <summary>AZ id where TGW security group referencing is not supported (R-TGW-13).</summary>
+    private const string NoGroupReferencingAzId = "use1-az3";
+
     /// <summary>VPC -> TGW: the source AZ must have an attachment subnet (R-TGW-1); NACLs per R-TGW-9/10.</summary>
     private LegOutcome EnterTransitGateway(WalkDirection direction, Subnet subnet, string transitGatewayId, Packet packet, Trace trace, RouteTable table, int budget)
     {
@@ -19,8 +22,9 @@ public sealed partial class PacketWalker
         {
             var any = _model.VpcAttachmentsOfVpc(subnet.VpcId).FirstOrDefault(a => a.TransitGatewayId == transitGatewayId);
             if (any is not null)
+                // R-TGW-8: only available attachments carry traffic (pending, modifying, deleting, failed, rejected… do not).
                 return StopWithHop(direction, HopStep.TgwAttachmentEntry, trace, packet, subnet, OutcomeKind.Blocked, any.TransitGatewayAttachmentId, "BAD_STATE_ATTACHMENT",
-                    $"{any.TransitGatewayAttachmentId} is {any.State}", $"The VPC attachment {any.TransitGatewayAttachmentId} is {any.State}; only available attachments carry traffic (R-TGW-8).",
+                    $"{any.TransitGatewayAttachmentId} is {any.State}", $"The VPC attachment {any.TransitGatewayAttachmentId} of {subnet.VpcId} is {any.State}; only available attachments carry traffic (R-TGW-8).",
                     transitGatewayId: transitGatewayId, attachmentId: any.TransitGatewayAttachmentId);
             return StopWithHop(direction, HopStep.TgwAttachmentEntry, trace, packet, subnet, OutcomeKind.Unknown, table.RouteTableId, "UNKNOWN_RESOURCE",
                 $"no attachment of {transitGatewayId} to {subnet.VpcId} in the snapshot",
@@ -44,37 +48,76 @@ public sealed partial class PacketWalker
         trace.AddToPath(entry.NetworkInterfaceId ?? attachment.TransitGatewayAttachmentId);
         trace.Hops.Add(Hop(direction, HopStep.TgwAttachmentEntry, attachmentEni, attachmentSubnet, packet, HopDecision.Forward,
             entry.NetworkInterfaceId ?? attachment.TransitGatewayAttachmentId,
-            $"{attachment.TransitGatewayAttachmentId} in {attachmentSubnet.AvailabilityZone}", null,
+            $"into {transitGatewayId} through {attachment.TransitGatewayAttachmentId} in {attachmentSubnet.AvailabilityZone}", null,
             attachmentEni is null ? $"the attachment ENI in {attachmentSubnet.SubnetId} is not in the snapshot" : "the attachment sends all it receives to the transit gateway; its subnet's route table is not consulted (R-TGW-3)",
             transitGatewayId: transitGatewayId, attachmentId: attachment.TransitGatewayAttachmentId));
-        if (attachment.SecurityGroupReferencingSupport == false || !TgwReferencingEnabled(transitGatewayId))
-            packet = packet.GroupReferenceLoss is null
-                ? packet with { GroupReferenceLoss = "SG_REFERENCING_SUPPORT", GroupReferenceLossNote = $"security group referencing is not enabled on both {transitGatewayId} and {attachment.TransitGatewayAttachmentId} (R-TGW-12)" }
-                : packet;
+        packet = LoseGroupReferencesAtEntry(packet, transitGatewayId, attachment, attachmentSubnet);
         return TransitGatewayRouting(direction, transitGatewayId, attachment.TransitGatewayAttachmentId, attachmentSubnet.AvailabilityZone, packet, trace, budget);
     }
 
-    private bool TgwReferencingEnabled(string transitGatewayId) =>
-        _model.TransitGateways.TryGetValue(transitGatewayId, out var tgw) && tgw.SecurityGroupReferencingSupport;
+    /// <summary>
+    /// R-TGW-12/13: a security group reference survives a TGW only when referencing is enabled on the TGW and on both VPC
+    /// attachments, and neither attachment subnet is in use1-az3. The entry side is checked here, the exit side on delivery.
+    /// </summary>
+    private Packet LoseGroupReferencesAtEntry(Packet packet, string transitGatewayId, TransitGatewayVpcAttachment attachment, Subnet attachmentSubnet)
+    {
+        if (packet.GroupReferenceLoss is not null) return packet;
+        string? why = null;
+        if (!_model.TransitGateways.TryGetValue(transitGatewayId, out var tgw))
+            why = $"{transitGatewayId} is not in the snapshot, so whether it has security group referencing enabled is unknown (R-TGW-12)";
+        else if (!tgw.SecurityGroupReferencingSupport)
+            why = $"security group referencing is disabled on {transitGatewayId} (R-TGW-12)";
+        else if (!attachment.SecurityGroupReferencingSupport)
+            why = $"security group referencing is disabled on the source attachment {attachment.TransitGatewayAttachmentId} (R-TGW-12)";
+        else if (attachmentSubnet.AvailabilityZoneId == NoGroupReferencingAzId)
+            why = $"the source attachment subnet {attachmentSubnet.SubnetId} is in {NoGroupReferencingAzId}, where referencing is not supported (R-TGW-13)";
+        return why is null ? packet : packet with { GroupReferenceLoss = "SG_REFERENCING_SUPPORT", GroupReferenceLossNote = why };
+    }
 
-    /// <summary>The route table associated with the arrival attachment decides (R-TGW-14, R-TGW-15..17).</summary>
-    private LegOutcome TransitGatewayRouting(WalkDirection direction, string transitGatewayId, string arrivalAttachmentId, string availabilityZone, Packet packet, Trace trace, int budget)
+    private static Packet LoseGroupReferencesAtExit(Packet packet, TransitGatewayVpcAttachment attachment, Subnet attachmentSubnet)
+    {
+        if (packet.GroupReferenceLoss is not null) return packet;
+        string? why = !attachment.SecurityGroupReferencingSupport
+            ? $"security group referencing is disabled on the destination attachment {attachment.TransitGatewayAttachmentId} (R-TGW-12)"
+            : attachmentSubnet.AvailabilityZoneId == NoGroupReferencingAzId
+                ? $"the destination attachment subnet {attachmentSubnet.SubnetId} is in {NoGroupReferencingAzId}, where referencing is not supported (R-TGW-13)"
+                : null;
+        return why is null ? packet : packet with { GroupReferenceLoss = "SG_REFERENCING_SUPPORT", GroupReferenceLossNote = why };
+    }
+
+    /// <summary>
+    /// The route table associated with the arrival attachment decides (R-TGW-14, R-TGW-15..17). A null AZ means the
+    /// packet came over peering or from an edge and has no AZ of origin in this region.
+    /// </summary>
+    private LegOutcome TransitGatewayRouting(WalkDirection direction, string transitGatewayId, string arrivalAttachmentId, string? availabilityZone, Packet packet, Trace trace, int budget)
     {
         if (budget <= 0 || !trace.Visited.Add($"tgw:{transitGatewayId}:{arrivalAttachmentId}"))
             return Stop(OutcomeKind.Unknown, trace, packet, transitGatewayId, "LOOP", null, $"The packet came back into {transitGatewayId} from {arrivalAttachmentId}: the routes form a loop.");
-        if (!_model.TransitGatewayAttachments.TryGetValue(arrivalAttachmentId, out var arrival))
+        if (_model.TransitGateways.TryGetValue(transitGatewayId, out var tgw) && tgw.State is { } tgwState
+            && tgwState.ToLowerInvariant() is "pending" or "deleting" or "deleted")
+            return StopWithHop(direction, HopStep.TgwRouteTable, trace, packet, null, OutcomeKind.Blocked, transitGatewayId, "BAD_STATE",
+                $"{transitGatewayId} is {tgwState}", $"The transit gateway {transitGatewayId} is {tgwState}; it forwards nothing until it is available.",
+                transitGatewayId: transitGatewayId, attachmentId: arrivalAttachmentId);
+        var arrival = _model.TransitGatewayAttachmentOn(transitGatewayId, arrivalAttachmentId);
+        if (arrival is null)
             return StopWithHop(direction, HopStep.TgwRouteTable, trace, packet, null, OutcomeKind.Unknown, arrivalAttachmentId, "TGW_RTB_ROUTES_ARE_UNKNOWN",
-                "attachment not in describe-transit-gateway-attachments",
-                $"The snapshot lacks {arrivalAttachmentId} in TransitGatewayAttachments, so the route table associated with it is unknown.",
+                $"{arrivalAttachmentId} not in describe-transit-gateway-attachments of {transitGatewayId}",
+                $"The snapshot lacks {transitGatewayId}'s side of {arrivalAttachmentId} in TransitGatewayAttachments, so the route table associated with it is unknown.",
                 transitGatewayId: transitGatewayId, attachmentId: arrivalAttachmentId);
         if (arrival.AssociatedRouteTableId is null || (arrival.AssociationState is { } st && !string.Equals(st, "associated", StringComparison.OrdinalIgnoreCase)))
+            // R-TGW-14: what arrives on an attachment is routed by the one table associated with it; none (or one still
+            // associating or already disassociating) means nothing routes it.
             return StopWithHop(direction, HopStep.TgwRouteTable, trace, packet, null, OutcomeKind.Blocked, arrivalAttachmentId, "TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION",
-                "no associated route table", $"{arrivalAttachmentId} is not associated with a transit gateway route table, so the transit gateway drops what arrives on it (R-TGW-14).",
-                transitGatewayId: transitGatewayId, attachmentId: arrivalAttachmentId);
+                arrival.AssociatedRouteTableId is null ? "no associated route table" : $"association with {arrival.AssociatedRouteTableId} is {arrival.AssociationState}",
+                arrival.AssociatedRouteTableId is null
+                    ? $"{arrivalAttachmentId} is not associated with a route table of {transitGatewayId}, so the transit gateway drops what arrives on it (R-TGW-14)."
+                    : $"{arrivalAttachmentId}'s association with {arrival.AssociatedRouteTableId} is {arrival.AssociationState}, not associated, so the transit gateway drops what arrives on it (R-TGW-14).",
+                transitGatewayId: transitGatewayId, attachmentId: arrivalAttachmentId, tgwRouteTableId: arrival.AssociatedRouteTableId);
 
         var routeTableId = arrival.AssociatedRouteTableId;
         var lookup = TgwRouteResolver.Lookup(_model, routeTableId, packet.Destination);
-        foreach (var gap in lookup.Gaps) trace.Note(gap);
+        var gapNote = lookup.Gaps.Count == 0 ? null
+            : $"TGW_RTB_ROUTES_ARE_UNKNOWN: part of {routeTableId} is not in the snapshot ({string.Join("; ", lookup.Gaps)}); a more specific route there would change this";
         if (!lookup.RoutesKnown)
             return StopWithHop(direction, HopStep.TgwRouteTable, trace, packet, null, OutcomeKind.Unknown, routeTableId, "TGW_RTB_ROUTES_ARE_UNKNOWN",
                 "routes not in the snapshot", $"The snapshot has neither routes nor propagations of {routeTableId}.",
@@ -89,39 +132,54 @@ public sealed partial class PacketWalker
                     : $"No known route in {routeTableId} matches {packet.Destination}, and some of its routes are not in the snapshot: {string.Join("; ", lookup.Gaps)}.",
                 transitGatewayId: transitGatewayId, attachmentId: arrivalAttachmentId, tgwRouteTableId: routeTableId);
         }
+        if (gapNote is not null) trace.Note(gapNote);
         var best = lookup.Best;
-        var suppressedNote = lookup.Suppressed.Any(s => s.Prefix == best.Prefix)
-            ? $"preferred over {string.Join(", ", lookup.Suppressed.Where(s => s.Prefix == best.Prefix).Select(s => s.Route.Text))} (R-TGW-15)" : null;
-        var ruleText = $"{best.Prefix} -> {(best.Route.IsBlackhole ? "blackhole" : string.Join(",", best.Route.Targets.Select(t => t.TransitGatewayAttachmentId)))} ({best.Route.TypeText})";
+        var preferred = lookup.Suppressed.Where(s => s.Prefix == best.Prefix).ToList();
+        var suppressedNote = JoinNotes(
+            preferred.Count > 0 ? $"preferred over {string.Join(", ", preferred.Select(s => s.Route.Text))} (R-TGW-15{(preferred.Any(p => p.Route.Type == TgwRouteType.Propagated) && best.Route.Type == TgwRouteType.PrefixListReference ? ", R-TGW-17: a prefix-list reference outranks a propagated route although the API shows it as propagated" : "")})" : null,
+            gapNote);
+        var ruleText = $"{best.Prefix} -> {(best.Route.IsBlackhole ? "blackhole" : string.Join(",", best.Route.Targets.Select(t => t.TransitGatewayAttachmentId)))} ({best.Route.TypeText}{(best.Route.PrefixListId is { } pl ? $" {pl}" : "")})";
         if (best.Route.IsBlackhole)
-            // R-TGW-16: a blackhole route drops what it matches.
+            // R-TGW-16: a blackhole route drops what it matches (an explicit blackhole, or a route whose attachment is gone).
             return StopWithHop(direction, HopStep.TgwRouteTable, trace, packet, null, OutcomeKind.Blocked, routeTableId, "TGW_RTB_BAD_STATE_ROUTE", ruleText,
                 $"The route {best.Prefix} in {routeTableId} is a blackhole.", transitGatewayId: transitGatewayId, attachmentId: arrivalAttachmentId, tgwRouteTableId: routeTableId, note: suppressedNote);
+        if (!best.Route.IsActive)
+            return StopWithHop(direction, HopStep.TgwRouteTable, trace, packet, null, OutcomeKind.Unknown, routeTableId, "TGW_RTB_BAD_STATE_ROUTE", ruleText,
+                $"The route {best.Prefix} in {routeTableId} is {best.Route.State}: it was changing when the snapshot was taken, so whether it forwards is unknown.",
+                transitGatewayId: transitGatewayId, attachmentId: arrivalAttachmentId, tgwRouteTableId: routeTableId, note: suppressedNote);
         if (best.Route.Targets.Count == 0)
             return StopWithHop(direction, HopStep.TgwRouteTable, trace, packet, null, OutcomeKind.Unknown, routeTableId, "TGW_RTB_ROUTES_ARE_UNKNOWN", ruleText,
                 $"The route {best.Prefix} in {routeTableId} names no attachment in the snapshot.", transitGatewayId: transitGatewayId, attachmentId: arrivalAttachmentId, tgwRouteTableId: routeTableId);
 
-        trace.Hops.Add(Hop(direction, HopStep.TgwRouteTable, null, null, packet, HopDecision.Forward, routeTableId, ruleText, null, suppressedNote,
+        trace.Hops.Add(Hop(direction, HopStep.TgwRouteTable, null, null, packet, HopDecision.Forward, routeTableId, ruleText, null,
+            JoinNotes($"{arrivalAttachmentId} is associated with {routeTableId}, so its routes decide (R-TGW-14)", suppressedNote),
             transitGatewayId: transitGatewayId, attachmentId: arrivalAttachmentId, tgwRouteTableId: routeTableId));
         if (best.Route.Targets.Count > 1)
             return Branch(trace, best.Route.Targets.Select(t => (Func<Trace, LegOutcome>)(tr => LeaveTransitGateway(direction, transitGatewayId, t.TransitGatewayAttachmentId, availabilityZone, packet, tr, budget - 1))).ToList(),
-                $"{routeTableId} spreads {best.Prefix} over {best.Route.Targets.Count} attachments (ECMP); the flow hash picks one", routeTableId);
+                $"{routeTableId} spreads {best.Prefix} over {best.Route.Targets.Count} attachments ({string.Join(", ", best.Route.Targets.Select(t => t.TransitGatewayAttachmentId))}) by ECMP; the flow hash picks one", routeTableId);
         return LeaveTransitGateway(direction, transitGatewayId, best.Route.Targets[0].TransitGatewayAttachmentId, availabilityZone, packet, trace, budget - 1);
     }
 
-    /// <summary>TGW -> attachment. VPC attachments deliver by AZ affinity (R-TGW-4) into the attachment subnet's route table (R-TGW-2).</summary>
-    private LegOutcome LeaveTransitGateway(WalkDirection direction, string transitGatewayId, string attachmentId, string availabilityZone, Packet packet, Trace trace, int budget)
+    /// <summary>TGW -> attachment. VPC attachments deliver by AZ affinity (R-TGW-4) or appliance mode (R-TGW-6) into the attachment subnet's route table (R-TGW-2).</summary>
+    private LegOutcome LeaveTransitGateway(WalkDirection direction, string transitGatewayId, string attachmentId, string? availabilityZone, Packet packet, Trace trace, int budget)
     {
-        _model.TransitGatewayAttachments.TryGetValue(attachmentId, out var attachment);
+        var attachment = _model.TransitGatewayAttachmentOn(transitGatewayId, attachmentId)
+            ?? (_model.TransitGatewayAttachments.TryGetValue(attachmentId, out var any) ? any : null);
         if (attachment is not null && !attachment.IsAvailable)
             return StopWithHop(direction, HopStep.TgwAttachmentExit, trace, packet, null, OutcomeKind.Blocked, attachmentId, "BAD_STATE_ATTACHMENT",
-                $"{attachmentId} is {attachment.State}", $"The route's attachment {attachmentId} is {attachment.State}; only available attachments carry traffic (R-TGW-8).",
+                $"{attachmentId} ({attachment.ResourceType}) is {attachment.State}",
+                $"The route's attachment {attachmentId} ({attachment.ResourceType}) is {attachment.State}; only available attachments carry traffic (R-TGW-8)"
+                + (attachment.State.Equals("pendingAcceptance", StringComparison.OrdinalIgnoreCase) ? ": the accepter side has not accepted it yet (R-TGW-18)." : "."),
                 transitGatewayId: transitGatewayId, attachmentId: attachmentId);
         if (!_model.TransitGatewayVpcAttachments.TryGetValue(attachmentId, out var vpcAttachment))
-        {
-            var type = attachment?.ResourceType ?? "unknown";
-            return LeaveToNonVpcAttachment(direction, transitGatewayId, attachmentId, type, attachment, packet, trace, budget);
-        }
+            return LeaveToNonVpcAttachment(direction, transitGatewayId, attachmentId, attachment, availabilityZone, packet, trace, budget);
+        if (!vpcAttachment.State.Equals("available", StringComparison.OrdinalIgnoreCase))
+            return StopWithHop(direction, HopStep.TgwAttachmentExit, trace, packet, null, OutcomeKind.Blocked, attachmentId, "BAD_STATE_ATTACHMENT",
+                $"{attachmentId} is {vpcAttachment.State}", $"The route's VPC attachment {attachmentId} is {vpcAttachment.State}; only available attachments carry traffic (R-TGW-8).",
+                transitGatewayId: transitGatewayId, attachmentId: attachmentId);
+        if (vpcAttachment.ApplianceModeSupport)
+            return LeaveInApplianceMode(direction, transitGatewayId, vpcAttachment, availabilityZone, packet, trace, budget);
+
         var placement = TgwAttachmentSelector.ForDelivery(_model, vpcAttachment, availabilityZone);
         if (!placement.Found)
             return StopWithHop(direction, HopStep.TgwAttachmentExit, trace, packet, null, OutcomeKind.Unknown, attachmentId, "UNKNOWN_RESOURCE",
@@ -129,33 +187,90 @@ public sealed partial class PacketWalker
         if (placement.Ambiguous)
         {
             var alternatives = placement.CandidateSubnetIds.Select(subnetId => (Func<Trace, LegOutcome>)(tr =>
-                DeliverFromAttachment(direction, transitGatewayId, vpcAttachment, _model.Subnets[subnetId], availabilityZone, packet, tr, budget))).ToList();
+                DeliverFromAttachment(direction, transitGatewayId, vpcAttachment, _model.Subnets[subnetId], availabilityZone, packet, tr, budget, null))).ToList();
             return Branch(trace, alternatives, placement.Note!, attachmentId);
         }
-        return DeliverFromAttachment(direction, transitGatewayId, vpcAttachment, _model.Subnets[placement.SubnetId!], availabilityZone, packet, trace, budget);
+        return DeliverFromAttachment(direction, transitGatewayId, vpcAttachment, _model.Subnets[placement.SubnetId!], availabilityZone, packet, trace, budget, null);
+    }
+
+    /// <summary>
+    /// R-TGW-6: in appliance mode the TGW picks one attachment ENI per flow and uses the same one for the return. A reply
+    /// whose flow was pinned on the way out goes back through that ENI; otherwise the selection rules apply and, where
+    /// the flow hash decides, every candidate is walked (Ambiguous only when they end differently).
+    /// </summary>
+    private LegOutcome LeaveInApplianceMode(WalkDirection direction, string transitGatewayId, TransitGatewayVpcAttachment attachment, string? entryAvailabilityZone,
+        Packet packet, Trace trace, int budget)
+    {
+        var id = attachment.TransitGatewayAttachmentId;
+        if (packet.FlowPins.TryGetValue(id, out var pinnedSubnetId) && _model.Subnets.TryGetValue(pinnedSubnetId, out var pinned))
+            return DeliverFromAttachment(direction, transitGatewayId, attachment, pinned, entryAvailabilityZone, packet, trace, budget,
+                $"appliance mode: the flow is pinned to {pinnedSubnetId} in {pinned.AvailabilityZone}, so the return uses the same ENI as the request (R-TGW-6)");
+
+        var destinationAz = _model.NetworkInterfacesWithAddress(packet.Destination).Select(e => e.AvailabilityZone).Distinct().ToList() is { Count: 1 } azs ? azs[0] : null;
+        var placement = TgwAttachmentSelector.ForApplianceMode(_model, attachment, entryAvailabilityZone, destinationAz);
+        if (!placement.Found)
+            return StopWithHop(direction, HopStep.TgwAttachmentExit, trace, packet, null, OutcomeKind.Unknown, id, "UNKNOWN_RESOURCE",
+                "no attachment subnet in the snapshot", placement.Note ?? $"The subnets of {id} are not in the snapshot.", transitGatewayId: transitGatewayId, attachmentId: id);
+        var candidates = placement.CandidateSubnetIds.Select(s => _model.Subnets[s]).ToList();
+        Func<Trace, LegOutcome> Deliver(Subnet s) => tr => DeliverFromAttachment(direction, transitGatewayId, attachment, s, entryAvailabilityZone,
+            packet with { FlowPins = packet.FlowPins.SetItem(id, s.SubnetId) }, tr, budget,
+            placement.Ambiguous ? $"{placement.Note}; this alternative: {s.SubnetId} in {s.AvailabilityZone}" : placement.Note);
+        if (candidates.Count == 1) return Deliver(candidates[0])(trace);
+        var enis = string.Join(", ", placement.CandidateNetworkInterfaceIds);
+        trace.Note($"appliance mode on {id}: possible ENIs for this flow: {enis} (R-TGW-6)");
+        return Branch(trace, candidates.Select(Deliver).ToList(), placement.Note!, id);
     }
 
     private LegOutcome DeliverFromAttachment(WalkDirection direction, string transitGatewayId, TransitGatewayVpcAttachment attachment, Subnet attachmentSubnet,
-        string entryAvailabilityZone, Packet packet, Trace trace, int budget)
+        string? entryAvailabilityZone, Packet packet, Trace trace, int budget, string? selectionNote)
     {
         var eniId = _model.TransitGatewayAttachmentEni(attachment.TransitGatewayAttachmentId, attachmentSubnet.SubnetId)?.NetworkInterfaceId;
-        var crossed = attachmentSubnet.AvailabilityZone != entryAvailabilityZone;
-        if (crossed) trace.Note($"AVAILABILITY_ZONE_CROSSED: {attachment.TransitGatewayAttachmentId} has no subnet in {entryAvailabilityZone}; delivered in {attachmentSubnet.AvailabilityZone} (R-TGW-4)");
+        var crossed = entryAvailabilityZone is not null && attachmentSubnet.AvailabilityZone != entryAvailabilityZone;
+        if (crossed && !attachment.ApplianceModeSupport)
+            trace.Note($"AVAILABILITY_ZONE_CROSSED: {attachment.TransitGatewayAttachmentId} has no subnet in {entryAvailabilityZone}; delivered in {attachmentSubnet.AvailabilityZone} (R-TGW-4)");
+        else if (crossed)
+            trace.Note($"AVAILABILITY_ZONE_CROSSED: appliance mode delivers this flow in {attachmentSubnet.AvailabilityZone}, not the source AZ {entryAvailabilityZone} (R-TGW-6)");
         trace.AddToPath(eniId ?? attachment.TransitGatewayAttachmentId);
         var eni = eniId is null ? null : _model.NetworkInterfaces[eniId];
+        var where = entryAvailabilityZone is null ? "(the packet has no AZ of origin)"
+            : crossed ? $"(crossed from {entryAvailabilityZone})" : "(same AZ)";
         trace.Hops.Add(Hop(direction, HopStep.TgwAttachmentExit, eni, attachmentSubnet, packet, HopDecision.Forward, eniId ?? attachment.TransitGatewayAttachmentId,
-            crossed ? $"{attachment.TransitGatewayAttachmentId} in {attachmentSubnet.AvailabilityZone} (crossed from {entryAvailabilityZone})" : $"{attachment.TransitGatewayAttachmentId} in {attachmentSubnet.AvailabilityZone} (same AZ)",
+            $"out of {transitGatewayId} through {attachment.TransitGatewayAttachmentId} in {attachmentSubnet.AvailabilityZone} {where}",
             crossed ? "AVAILABILITY_ZONE_CROSSED" : null,
-            (eni is null ? $"the attachment ENI in {attachmentSubnet.SubnetId} is not in the snapshot; " : "")
-            + "traffic from the transit gateway is not filtered by the attachment subnet's inbound rules (R-TGW-10)",
+            JoinNotes(selectionNote, (eni is null ? $"the attachment ENI in {attachmentSubnet.SubnetId} is not in the snapshot; " : "")
+                + "traffic from the transit gateway is not filtered by the attachment subnet's inbound rules (R-TGW-10)"),
             transitGatewayId: transitGatewayId, attachmentId: attachment.TransitGatewayAttachmentId));
+        packet = LoseGroupReferencesAtExit(packet, attachment, attachmentSubnet);
+        trace.TgwDeliveries.Add(new TgwDelivery(transitGatewayId, attachment.TransitGatewayAttachmentId, attachment.VpcId, attachmentSubnet.SubnetId,
+            attachmentSubnet.AvailabilityZone, attachment.ApplianceModeSupport, MiddleboxTargetFrom(attachmentSubnet, packet.Destination)));
         // R-TGW-2: the attachment subnet's route table forwards what leaves the TGW into the VPC.
         return RouteFromSubnet(direction, attachmentSubnet, packet, trace, arrivedFromTransitGateway: true, budget: budget);
     }
 
     /// <summary>
-    /// Tries each alternative AWS may take. When all end the same way the walk is certain and follows the first;
-    /// otherwise the verdict is Ambiguous and names the alternatives (never a guess).
+    /// The appliance an attachment subnet's route table sends this destination to — an ENI, an instance or an interface or
+    /// Gateway Load Balancer endpoint — or null. Such a subnet marks an inspection VPC, where the return must come back
+    /// through the same appliance (R-RT-13) and, across AZs, needs appliance mode (R-TGW-7).
+    /// </summary>
+    private string? MiddleboxTargetFrom(Subnet attachmentSubnet, IpAddress destination)
+    {
+        var table = _model.RouteTableForSubnet(attachmentSubnet, out _);
+        if (table is null) return null;
+        var route = RouteResolver.Lookup(_model, table, destination).Route;
+        if (route is null || route.IsBlackhole) return null;
+        return route.TargetType switch
+        {
+            RouteTargetType.NetworkInterface or RouteTargetType.Instance => route.TargetId,
+            RouteTargetType.VpcEndpoint when route.TargetId is { } vpce
+                && !(_model.VpcEndpoints.TryGetValue(vpce, out var endpoint) && endpoint.VpcEndpointType.Equals("Gateway", StringComparison.OrdinalIgnoreCase)) => vpce,
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// Tries each alternative AWS may take. When all end the same way the walk is certain and follows the first (keeping
+    /// the others as variants, since the reply may still depend on the choice); otherwise the verdict is Ambiguous and
+    /// names the alternatives (never a guess).
     /// </summary>
     private LegOutcome Branch(Trace trace, IReadOnlyList<Func<Trace, LegOutcome>> alternatives, string why, string at)
     {
@@ -164,9 +279,9 @@ public sealed partial class PacketWalker
         if (outcomes.All(o => o.Signature == first.Signature))
         {
             first.Trace.Note($"{why}; every alternative ends the same way");
-            return first;
+            return first with { Variants = outcomes.SelectMany(o => o.AllVariants).ToList(), ChoiceAt = first.ChoiceAt ?? at, ChoiceWhy = first.ChoiceWhy ?? why };
         }
-        var summary = string.Join("; ", outcomes.Select(o => $"{string.Join(" -> ", o.Trace.Path.Skip(trace.Path.Count))}: {o.Kind}{(o.At is null ? "" : $" at {o.At} ({o.Reason})")}"));
+        var summary = string.Join("; ", outcomes.Select(o => $"{string.Join(" -> ", o.Trace.Path.Skip(trace.Path.Count))}: {o.Kind}{(o.At is null ? "" : $" at {o.At}{(o.Reason is null ? "" : $" ({o.Reason})")}")}"));
         trace.Note($"{why}: {summary}");
         foreach (var o in outcomes) foreach (var n in o.Trace.Notes) trace.Note(n);
         trace.Hops.Add(new PacketHop
@@ -176,7 +291,8 @@ public sealed partial class PacketWalker
             Component = at, Decision = HopDecision.Ambiguous, Rule = why, Note = summary,
             SourceAddress = first.Packet.Source.ToString(), DestinationAddress = first.Packet.Destination.ToString(), Protocol = first.Packet.ProtocolName,
         });
-        return Stop(OutcomeKind.Ambiguous, trace, first.Packet, at, outcomes.FirstOrDefault(o => o.Kind != OutcomeKind.Delivered)?.Reason ?? "AMBIGUOUS", why,
+        var deciding = outcomes.FirstOrDefault(o => o.Kind is not (OutcomeKind.Delivered or OutcomeKind.ReachedEdge));
+        return Stop(OutcomeKind.Ambiguous, trace, first.Packet, at, deciding?.Reason ?? "AMBIGUOUS", why,
             $"AWS may take any of several paths and they end differently: {summary}.");
     }
 }

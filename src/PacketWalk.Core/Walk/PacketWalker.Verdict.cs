@@ -10,8 +10,10 @@ public sealed partial class PacketWalker
         PathVerdict verdict;
         WalkDirection? direction = null;
         string? at = null, reason = null, rule = null, explanation = null, returnPortsAllowed = null;
-        var decisive = forward.Kind != OutcomeKind.Delivered ? forward : reply;
-        if (decisive is not null && decisive.Kind != OutcomeKind.Delivered)
+        bool forwardArrived = forward.Kind is OutcomeKind.Delivered or OutcomeKind.ReachedEdge;
+        var decisive = forwardArrived ? reply : forward;
+        string? edgeId = null;
+        if (decisive is not null && decisive.Kind is not (OutcomeKind.Delivered or OutcomeKind.ReachedEdge))
         {
             verdict = decisive.Kind switch
             {
@@ -34,12 +36,23 @@ public sealed partial class PacketWalker
             returnPortsAllowed = reply.Packet.DestinationPorts.ToString();
             explanation = $"Replies get back only to client ports {returnPortsAllowed} of {forwardPacket.SourcePorts}; connections from other ephemeral ports fail at {at}.";
         }
+        else if (forward.Kind == OutcomeKind.ReachedEdge || reply?.Kind == OutcomeKind.ReachedEdge)
+        {
+            // Reachable-to-edge: the estate's part of the path works both ways; on-premises is out of scope (R-TGW-20).
+            verdict = PathVerdict.ReachableToEdge;
+            var edge = forward.Kind == OutcomeKind.ReachedEdge ? forward : reply!;
+            edgeId = string.Join(",", edge.AllVariants.Select(v => v.EdgeId).OfType<string>().Distinct(StringComparer.Ordinal));
+            explanation = edge.Explanation + (ReferenceEquals(edge, forward)
+                ? $" The reply, walked back in from {forward.EdgeId}, reaches {source.Address}."
+                : " The request was delivered and the reply leaves the estate there.");
+            if (reply is not null) returnPortsAllowed = reply.Packet.DestinationPorts.ToString();
+        }
         else
         {
             verdict = PathVerdict.Reachable;
             if (reply is not null) returnPortsAllowed = reply.Packet.DestinationPorts.ToString();
         }
-        if (forward.Trace.FirstNarrowing is { } forwardNarrowing && verdict == PathVerdict.Reachable)
+        if (forward.Trace.FirstNarrowing is { } forwardNarrowing && verdict is PathVerdict.Reachable or PathVerdict.ReachableToEdge)
             notes.Add($"forward ports narrowed at {forwardNarrowing.Component}: {forwardNarrowing.Note}");
 
         return new PacketPathResult
@@ -61,6 +74,7 @@ public sealed partial class PacketWalker
             Explanation = explanation,
             ForwardPath = forward.Trace.Path.ToList(),
             ReturnPath = reply?.Trace.Path.ToList() ?? new List<string>(),
+            EdgeId = edgeId,
             ReturnPortsAllowed = IpProtocol.HasPorts(forwardPacket.Protocol) ? returnPortsAllowed : null,
             Notes = notes,
             Hops = hops,

@@ -59,19 +59,16 @@ public sealed partial class PacketWalker
             icmpType, icmpCode)
         { SourceInterfaces = source.Interface is null ? Array.Empty<NetworkInterface>() : new[] { source.Interface } };
 
-        var forward = RunLeg(WalkDirection.Forward, source, destination, forwardPacket);
+        var (forward, returnLeg) = WalkReturn(RunLeg(WalkDirection.Forward, source, destination, forwardPacket), source, destination, forwardPacket);
         var hops = new List<PacketHop>(forward.Trace.Hops);
         var notes = new List<string>(forward.Trace.Notes);
-        LegOutcome? returnLeg = null;
-        if (forward.Kind == OutcomeKind.Delivered && forward.DeliveredTo is { } server)
+        if (returnLeg is not null)
         {
-            var replyPacket = new Packet(destination.Address, source.Address, protocol,
-                forwardPacket.DestinationPorts, forwardPacket.SourcePorts, ReplyIcmpType(protocol, icmpType), icmpCode)
-            { SourceInterfaces = new[] { server } };
-            var replyFrom = destination with { Interface = server };
-            returnLeg = RunLeg(WalkDirection.Return, replyFrom, source, replyPacket);
             hops.AddRange(returnLeg.Trace.Hops);
             notes.AddRange(returnLeg.Trace.Notes.Where(n => !notes.Contains(n)));
+            if (returnLeg.Kind is OutcomeKind.Delivered or OutcomeKind.ReachedEdge)
+                notes.AddRange(SymmetryNotes(forward.Trace.TgwDeliveries, returnLeg.Trace.TgwDeliveries, source.Interface?.VpcId, forward.DeliveredTo?.VpcId ?? destination.Interface?.VpcId)
+                    .Where(n => !notes.Contains(n)));
         }
         for (int i = 0; i < hops.Count; i++) hops[i].Sequence = i + 1;
         return Compose(request, source, destination, forwardPacket, forward, returnLeg, hops, notes);

@@ -4,8 +4,13 @@ namespace PacketWalk.Core.Walk;
 
 public enum WalkDirection { Forward, Return }
 
-/// <summary>The outcome classes of a walk. Unknown: data is missing. Ambiguous: AWS behaviour (or the client's port choice) decides.</summary>
-public enum PathVerdict { Reachable, Blocked, Unknown, Ambiguous }
+/// <summary>
+/// The outcome classes of a walk. Unknown: data is missing. Ambiguous: AWS behaviour (or the client's port choice) decides.
+/// ReachableToEdge: the packet leaves the estate at a VPN or Direct Connect gateway attachment or a virtual private gateway
+/// and its reply, walked back in from there, gets home; whether on-premises answers is out of scope (R-TGW-20). It is not
+/// <see cref="PacketPathResult.Reachable"/>, which means delivered end to end.
+/// </summary>
+public enum PathVerdict { Reachable, Blocked, Unknown, Ambiguous, ReachableToEdge }
 
 /// <summary>What one hop decided.</summary>
 public enum HopDecision
@@ -44,6 +49,7 @@ public enum HopStep
     TgwAttachmentEntry,
     TgwRouteTable,
     TgwAttachmentExit,
+    TgwPeering,
     VpcPeering,
     InternetGateway,
     EgressOnlyInternetGateway,
@@ -92,6 +98,8 @@ public sealed class PacketHop
     public string? EgressOnlyInternetGatewayId { get; init; }
     public string? NatGatewayId { get; init; }
     public string? VpcEndpointId { get; init; }
+    public string? VpnGatewayId { get; init; }
+    public string? VpnConnectionId { get; init; }
 
     /// <summary>The packet as it is at this hop (after any translation so far).</summary>
     public string SourceAddress { get; init; } = "";
@@ -131,6 +139,11 @@ public sealed class PacketPathResult
     /// <summary>The ENIs that received the packet, in order, like the seed's "Forward:" line.</summary>
     public IReadOnlyList<string> ForwardPath { get; init; } = Array.Empty<string>();
     public IReadOnlyList<string> ReturnPath { get; init; } = Array.Empty<string>();
+    /// <summary>
+    /// For <see cref="PathVerdict.ReachableToEdge"/>: where the packet leaves the estate — a VPN or Direct Connect gateway
+    /// attachment (tgw-attach-) or a virtual private gateway (vgw-); several, comma-separated, when ECMP spreads the flow.
+    /// </summary>
+    public string? EdgeId { get; init; }
     /// <summary>Client ports for which replies get back, when the return path narrows the ephemeral range.</summary>
     public string? ReturnPortsAllowed { get; init; }
     /// <summary>Informational codes and notes (AVAILABILITY_ZONE_CROSSED, ambiguity alternatives, …).</summary>
@@ -141,7 +154,7 @@ public sealed class PacketPathResult
     public string ForwardPathText => string.Join(" -> ", ForwardPath);
     public string ReturnPathText => string.Join(" -> ", ReturnPath);
 
-    public override string ToString() => $"{Source} -> {Destination} {Protocol}/{Port}: {Verdict}{(BlockedAt is null ? "" : $" at {BlockedAt} ({Reason})")}";
+    public override string ToString() => $"{Source} -> {Destination} {Protocol}/{Port}: {Verdict}{(BlockedAt is null ? "" : $" at {BlockedAt} ({Reason})")}{(EdgeId is null ? "" : $" via {EdgeId}")}";
 }
 
 /// <summary>Bad walk input (unknown source, ambiguous IP, bad port): the cmdlet turns it into an error record.</summary>

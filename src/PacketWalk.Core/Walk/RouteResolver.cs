@@ -69,14 +69,18 @@ public static class TgwRouteResolver
     public static IReadOnlyList<TransitGatewayRoute> RoutesOf(NetworkModel model, string routeTableId, List<string>? gaps = null)
     {
         var routes = new List<TransitGatewayRoute>();
-        if (model.TransitGatewayRoutes.TryGetValue(routeTableId, out var listed)) routes.AddRange(listed);
+        // A deleted route is history (search-transit-gateway-routes shows it only when asked for that state).
+        if (model.TransitGatewayRoutes.TryGetValue(routeTableId, out var listed)) routes.AddRange(listed.Where(r => !r.IsDeleted));
         if (model.TransitGatewayPropagations.TryGetValue(routeTableId, out var propagations))
         {
             foreach (var p in propagations.Where(p => p.IsEnabled))
             {
                 if (!string.Equals(p.ResourceType, "vpc", StringComparison.OrdinalIgnoreCase))
                 {
-                    gaps?.Add($"{p.TransitGatewayAttachmentId} ({p.ResourceType}) propagates routes the snapshot does not list");
+                    // VPN (BGP), Direct Connect and Connect propagations carry routes learned from outside the estate: known
+                    // only when the snapshot lists the table's propagated routes (search-transit-gateway-routes without a type filter).
+                    if (!routes.Any(r => r.Type == TgwRouteType.Propagated && r.Targets.Any(t => t.TransitGatewayAttachmentId == p.TransitGatewayAttachmentId)))
+                        gaps?.Add($"{p.TransitGatewayAttachmentId} ({p.ResourceType}) propagates routes the snapshot does not list");
                     continue;
                 }
                 var vpcId = p.ResourceId ?? (model.TransitGatewayVpcAttachments.TryGetValue(p.TransitGatewayAttachmentId, out var va) ? va.VpcId : null);
@@ -119,6 +123,19 @@ public static class TgwRouteResolver
     private static bool Better(TgwRouteCandidate a, TgwRouteCandidate b)
     {
         if (a.Prefix.PrefixLength != b.Prefix.PrefixLength) return a.Prefix.PrefixLength > b.Prefix.PrefixLength;
-        return (int)a.Route.Type < (int)b.Route.Type;   // enum order: Static, PrefixListReference, Propagated
+        if (a.Route.Type != b.Route.Type) return (int)a.Route.Type < (int)b.Route.Type;   // enum order: Static, PrefixListReference, Propagated
+        return a.Route.Type == TgwRouteType.Propagated && PropagatedRank(a.Route) < PropagatedRank(b.Route);
     }
+
+    /// <summary>R-TGW-15: among propagated routes to one prefix, VPC before Direct Connect gateway before Connect before VPN (peering last, UNCONFIRMED).</summary>
+    internal static int PropagatedRank(TransitGatewayRoute route) =>
+        route.Targets.Select(t => t.ResourceType?.ToLowerInvariant() switch
+        {
+            "vpc" => 0,
+            "direct-connect-gateway" => 1,
+            "connect" => 2,
+            "vpn" => 3,
+            "peering" or "tgw-peering" => 4,
+            _ => 5,
+        }).DefaultIfEmpty(5).Min();
 }

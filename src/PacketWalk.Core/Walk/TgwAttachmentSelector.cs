@@ -38,35 +38,78 @@ public static class TgwAttachmentSelector
             here is null ? $"{attachment.TransitGatewayAttachmentId} has no subnet in {availabilityZone} (it has {Describe(subnets)}): that AZ cannot reach the transit gateway (R-TGW-1)" : null);
     }
 
-    /// <summary>The attachment subnet the TGW delivers to for a packet that entered in <paramref name="availabilityZone"/> (R-TGW-4).</summary>
-    public static TgwAttachmentPlacement ForDelivery(NetworkModel model, TransitGatewayVpcAttachment attachment, string availabilityZone)
+    /// <summary>
+    /// The attachment subnet the TGW delivers to for a packet that entered in <paramref name="availabilityZone"/> (R-TGW-4).
+    /// A null AZ means the packet has no AZ of origin in this region: it arrived over TGW peering, VPN or Direct Connect.
+    /// </summary>
+    public static TgwAttachmentPlacement ForDelivery(NetworkModel model, TransitGatewayVpcAttachment attachment, string? availabilityZone)
     {
         var subnets = AttachmentSubnets(model, attachment);
-        var here = subnets.FirstOrDefault(s => s.AvailabilityZone == availabilityZone);
+        var here = availabilityZone is null ? null : subnets.FirstOrDefault(s => s.AvailabilityZone == availabilityZone);
         if (here is not null)
-            return Placement(model, attachment, availabilityZone, here, false, new List<Subnet> { here }, null);
+            return Placement(model, attachment, availabilityZone!, here, false, new List<Subnet> { here }, null);
         if (subnets.Count == 0)
-            return Placement(model, attachment, availabilityZone, null, false, subnets, $"{attachment.TransitGatewayAttachmentId} has no attachment subnets in the snapshot");
+            return Placement(model, attachment, availabilityZone ?? "", null, false, subnets, $"{attachment.TransitGatewayAttachmentId} has no attachment subnets in the snapshot");
+        if (availabilityZone is null)
+            return subnets.Count == 1
+                ? Placement(model, attachment, "", subnets[0], false, subnets, null)
+                // UNCONFIRMED: AWS does not document which AZ a TGW delivers to when the packet came from outside the region's VPCs.
+                : Choice(model, attachment, "", subnets, crossed: false,
+                    $"the packet arrived without an AZ of origin (over peering, VPN or Direct Connect); AWS does not document which of {Describe(subnets)} the transit gateway delivers to (UNCONFIRMED)");
         if (subnets.Count == 1)
             return Placement(model, attachment, availabilityZone, subnets[0], true, subnets,
                 $"{attachment.TransitGatewayAttachmentId} has no subnet in {availabilityZone}; the transit gateway crosses to {subnets[0].AvailabilityZone} (R-TGW-4)");
         // R-TGW-4 UNCONFIRMED: AWS does not say which other AZ it picks. Report the set; the walk tries each.
-        return new TgwAttachmentPlacement
-        {
-            TransitGatewayAttachmentId = attachment.TransitGatewayAttachmentId,
-            TransitGatewayId = attachment.TransitGatewayId,
-            VpcId = attachment.VpcId,
-            RequestedAvailabilityZone = availabilityZone,
-            AvailabilityZone = subnets[0].AvailabilityZone,
-            SubnetId = subnets[0].SubnetId,
-            NetworkInterfaceId = model.TransitGatewayAttachmentEni(attachment.TransitGatewayAttachmentId, subnets[0].SubnetId)?.NetworkInterfaceId,
-            CrossedAvailabilityZone = true,
-            Ambiguous = true,
-            CandidateSubnetIds = subnets.Select(s => s.SubnetId).ToList(),
-            CandidateNetworkInterfaceIds = subnets.Select(s => model.TransitGatewayAttachmentEni(attachment.TransitGatewayAttachmentId, s.SubnetId)?.NetworkInterfaceId ?? $"(ENI in {s.SubnetId})").ToList(),
-            Note = $"{attachment.TransitGatewayAttachmentId} has no subnet in {availabilityZone}; AWS does not document which of {Describe(subnets)} it crosses to (R-TGW-4, UNCONFIRMED)",
-        };
+        return Choice(model, attachment, availabilityZone, subnets, crossed: true,
+            $"{attachment.TransitGatewayAttachmentId} has no subnet in {availabilityZone}; AWS does not document which of {Describe(subnets)} it crosses to (R-TGW-4, UNCONFIRMED)");
     }
+
+    /// <summary>
+    /// Appliance mode (R-TGW-6): the TGW picks one attachment ENI per flow by flow hash and keeps it for the flow and its
+    /// return. The AWS scenarios: source and destination in the same AZ -> that AZ; a destination without an AZ (outside
+    /// every VPC of the snapshot) -> the source AZ; otherwise the flow hash picks any AZ that has an attachment subnet.
+    /// </summary>
+    /// <param name="entryAvailabilityZone">The AZ the packet entered the TGW in; null when it came over peering or an edge.</param>
+    /// <param name="destinationAvailabilityZone">The AZ of the interface that owns the destination address, null when none does.</param>
+    public static TgwAttachmentPlacement ForApplianceMode(NetworkModel model, TransitGatewayVpcAttachment attachment, string? entryAvailabilityZone, string? destinationAvailabilityZone)
+    {
+        var subnets = AttachmentSubnets(model, attachment);
+        var requested = entryAvailabilityZone ?? "";
+        if (subnets.Count == 0)
+            return Placement(model, attachment, requested, null, false, subnets, $"{attachment.TransitGatewayAttachmentId} has no attachment subnets in the snapshot");
+        var inEntryAz = entryAvailabilityZone is null ? null : subnets.FirstOrDefault(s => s.AvailabilityZone == entryAvailabilityZone);
+        if (inEntryAz is not null && destinationAvailabilityZone == entryAvailabilityZone)
+            return Placement(model, attachment, requested, inEntryAz, false, new List<Subnet> { inEntryAz },
+                $"appliance mode: source and destination are both in {entryAvailabilityZone}, so the transit gateway uses that AZ (R-TGW-6)");
+        if (inEntryAz is not null && destinationAvailabilityZone is null)
+            return Placement(model, attachment, requested, inEntryAz, false, new List<Subnet> { inEntryAz },
+                $"appliance mode: the destination has no AZ in the snapshot, so the transit gateway uses the source AZ {entryAvailabilityZone} (R-TGW-6)");
+        if (subnets.Count == 1)
+            return Placement(model, attachment, requested, subnets[0], entryAvailabilityZone is not null && subnets[0].AvailabilityZone != entryAvailabilityZone, subnets,
+                $"appliance mode: {attachment.TransitGatewayAttachmentId} has only {subnets[0].SubnetId} in {subnets[0].AvailabilityZone} (R-TGW-6)");
+        var why = entryAvailabilityZone is null
+            ? "the packet has no AZ of origin"
+            : destinationAvailabilityZone is null ? $"{attachment.TransitGatewayAttachmentId} has no subnet in the source AZ {entryAvailabilityZone}"
+            : $"source ({entryAvailabilityZone}) and destination ({destinationAvailabilityZone}) are in different AZs";
+        return Choice(model, attachment, requested, subnets, crossed: false,
+            $"appliance mode on {attachment.TransitGatewayAttachmentId}: {why}, so the flow hash picks one of {Describe(subnets)} for the flow and its return (R-TGW-6)");
+    }
+
+    private static TgwAttachmentPlacement Choice(NetworkModel model, TransitGatewayVpcAttachment attachment, string requestedAz, IReadOnlyList<Subnet> subnets, bool crossed, string note) => new()
+    {
+        TransitGatewayAttachmentId = attachment.TransitGatewayAttachmentId,
+        TransitGatewayId = attachment.TransitGatewayId,
+        VpcId = attachment.VpcId,
+        RequestedAvailabilityZone = requestedAz,
+        AvailabilityZone = subnets[0].AvailabilityZone,
+        SubnetId = subnets[0].SubnetId,
+        NetworkInterfaceId = model.TransitGatewayAttachmentEni(attachment.TransitGatewayAttachmentId, subnets[0].SubnetId)?.NetworkInterfaceId,
+        CrossedAvailabilityZone = crossed,
+        Ambiguous = true,
+        CandidateSubnetIds = subnets.Select(s => s.SubnetId).ToList(),
+        CandidateNetworkInterfaceIds = subnets.Select(s => model.TransitGatewayAttachmentEni(attachment.TransitGatewayAttachmentId, s.SubnetId)?.NetworkInterfaceId ?? $"(ENI in {s.SubnetId})").ToList(),
+        Note = note,
+    };
 
     /// <summary>The attachment's subnets present in the snapshot, ordered by AZ name then id for determinism.</summary>
     public static IReadOnlyList<Subnet> AttachmentSubnets(NetworkModel model, TransitGatewayVpcAttachment attachment) =>

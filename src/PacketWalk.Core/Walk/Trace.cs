@@ -2,7 +2,19 @@ using PacketWalk.Core.Model;
 
 namespace PacketWalk.Core.Walk;
 
-internal enum OutcomeKind { Delivered, Blocked, Unknown, Ambiguous }
+/// <summary>
+/// How a leg ended. ReachedEdge: the packet left the estate at a VPN, Direct Connect gateway or virtual private gateway;
+/// what lies beyond (on-premises) is out of scope (R-TGW-20).
+/// </summary>
+internal enum OutcomeKind { Delivered, Blocked, Unknown, Ambiguous, ReachedEdge }
+
+/// <summary>
+/// One delivery by a transit gateway into a VPC attachment subnet, kept to compare forward and return (R-TGW-6/7, R-RT-13).
+/// <paramref name="MiddleboxTarget"/> is the appliance the attachment subnet's route table sends the packet to (an ENI,
+/// instance or endpoint), null when it routes the packet on to a VPC-local destination or a gateway.
+/// </summary>
+internal sealed record TgwDelivery(string TransitGatewayId, string AttachmentId, string VpcId, string SubnetId, string AvailabilityZone,
+    bool ApplianceMode, string? MiddleboxTarget);
 
 /// <summary>What a leg has recorded so far. Cloned at a branch so each alternative keeps its own record.</summary>
 internal sealed class Trace
@@ -14,10 +26,13 @@ internal sealed class Trace
     public HashSet<string> Visited { get; } = new(StringComparer.Ordinal);
     /// <summary>The first filter that let only part of the port set through: where the verdict points when ports narrow.</summary>
     public PacketHop? FirstNarrowing { get; set; }
+    /// <summary>Every delivery from a transit gateway into a VPC on this leg, in order.</summary>
+    public List<TgwDelivery> TgwDeliveries { get; } = new();
 
     public Trace Clone()
     {
         var t = new Trace { FirstNarrowing = FirstNarrowing };
+        t.TgwDeliveries.AddRange(TgwDeliveries);
         t.Hops.AddRange(Hops);
         t.Path.AddRange(Path);
         t.Notes.AddRange(Notes);
@@ -44,6 +59,35 @@ internal sealed record LegOutcome(OutcomeKind Kind, Trace Trace, Packet Packet)
     public string? Reason { get; init; }
     public string? Rule { get; init; }
     public string? Explanation { get; init; }
+    /// <summary>For ReachedEdge: the edge the packet left by (a VPN or Direct Connect gateway attachment, or a vgw- id).</summary>
+    public string? EdgeId { get; init; }
+    /// <summary>For ReachedEdge: vpn, direct-connect-gateway or vpn-gateway.</summary>
+    public string? EdgeKind { get; init; }
+    /// <summary>For an edge on a transit gateway: that TGW (the reply re-enters through the attachment's route table).</summary>
+    public string? EdgeTransitGatewayId { get; init; }
+    /// <summary>For a virtual private gateway edge: the VPC the reply re-enters.</summary>
+    public string? EdgeVpcId { get; init; }
 
-    public string Signature => $"{Kind}|{At}|{Reason}|{DeliveredTo?.NetworkInterfaceId}";
+    /// <summary>
+    /// Where <see cref="PacketWalker"/>'s Branch found that every alternative ends alike, the alternatives themselves
+    /// (this one first). They can still differ in what the reply meets — an appliance-mode AZ pin, the edge attachment —
+    /// so the return is walked from each distinct one.
+    /// </summary>
+    public IReadOnlyList<LegOutcome>? Variants { get; init; }
+    /// <summary>The resource where AWS's choice between <see cref="Variants"/> is made, and why.</summary>
+    public string? ChoiceAt { get; init; }
+    public string? ChoiceWhy { get; init; }
+
+    public IReadOnlyList<LegOutcome> AllVariants => Variants ?? new[] { this };
+
+    /// <summary>
+    /// Two outcomes with one signature end the same way. The surviving port set counts: a NACL on one alternative that
+    /// narrows the ports makes that alternative end differently. Edges count by kind, not by which attachment.
+    /// </summary>
+    public string Signature => Kind == OutcomeKind.ReachedEdge
+        ? $"{Kind}|{Packet.DestinationPorts}"
+        : $"{Kind}|{At}|{Reason}|{DeliveredTo?.NetworkInterfaceId}|{Packet.DestinationPorts}";
+
+    /// <summary>What the reply depends on: where the forward ended and any flow pin the TGW keeps for it.</summary>
+    public string ReturnKey => $"{Kind}|{DeliveredTo?.NetworkInterfaceId}|{EdgeId}|{Packet.FlowPinText}|{Packet.DestinationPorts}";
 }

@@ -1,0 +1,94 @@
+using PacketWalk.Core.Model;
+
+namespace PacketWalk.Core.Walk;
+
+// The reply, walked after the forward leg: from the server that received the request, or back in through the edge the
+// request left by. Where AWS's choices on the way out ended alike but leave state the reply depends on (an appliance-mode
+// AZ pin, R-TGW-6; which ECMP edge attachment), the reply is walked once per distinct choice.
+public sealed partial class PacketWalker
+{
+    /// <summary>The forward leg as reported (one of its variants) and the reply to it, or no reply when the forward did not arrive.</summary>
+    private (LegOutcome Forward, LegOutcome? Reply) WalkReturn(LegOutcome forward, Endpoint source, Endpoint destination, Packet forwardPacket)
+    {
+        var variants = forward.AllVariants
+            .Where(v => v.Kind is OutcomeKind.Delivered or OutcomeKind.ReachedEdge)
+            .GroupBy(v => v.ReturnKey, StringComparer.Ordinal).Select(g => g.First()).ToList();
+        if (variants.Count == 0) return (forward, null);
+
+        var pairs = variants.Select(v => (Forward: v, Reply: ReplyTo(v, source, destination, forwardPacket))).ToList();
+        var (firstForward, firstReply) = pairs[0];
+        if (pairs.Count == 1) return (forward.Variants is null ? forward : firstForward, firstReply);
+
+        var choices = string.Join("; ", pairs.Select(p => $"{ChoiceText(p.Forward)}: reply {p.Reply.Kind}{(p.Reply.At is null ? "" : $" at {p.Reply.At}{(p.Reply.Reason is null ? "" : $" ({p.Reply.Reason})")}")}"));
+        if (pairs.All(p => p.Reply.Signature == firstReply.Signature))
+        {
+            firstReply.Trace.Note($"{forward.ChoiceWhy}: the reply ends the same way for each choice ({choices})");
+            return (firstForward, firstReply);
+        }
+        // The request gets through whichever way AWS chooses, but the reply's fate depends on the choice.
+        var trace = firstReply.Trace.Clone();
+        trace.Note($"{forward.ChoiceWhy}: {choices}");
+        foreach (var p in pairs.Skip(1)) foreach (var n in p.Reply.Trace.Notes) trace.Note(n);
+        trace.Hops.Add(new PacketHop
+        {
+            Direction = WalkDirection.Return, Step = HopStep.TgwAttachmentExit, Component = forward.ChoiceAt, Decision = HopDecision.Ambiguous,
+            Rule = forward.ChoiceWhy, Note = choices,
+            SourceAddress = firstReply.Packet.Source.ToString(), DestinationAddress = firstReply.Packet.Destination.ToString(), Protocol = firstReply.Packet.ProtocolName,
+        });
+        var deciding = pairs.Select(p => p.Reply).FirstOrDefault(r => r.Kind is not (OutcomeKind.Delivered or OutcomeKind.ReachedEdge));
+        return (firstForward, Stop(OutcomeKind.Ambiguous, trace, firstReply.Packet, forward.ChoiceAt ?? firstReply.At ?? "", deciding?.Reason ?? "AMBIGUOUS", forward.ChoiceWhy,
+            $"The request gets through whichever way AWS chooses, but the reply's fate depends on that choice: {choices}."));
+    }
+
+    private string ChoiceText(LegOutcome forward)
+    {
+        var parts = new List<string>();
+        foreach (var (attachmentId, subnetId) in forward.Packet.FlowPins)
+            parts.Add($"flow pinned to {_model.TransitGatewayAttachmentEni(attachmentId, subnetId)?.NetworkInterfaceId ?? subnetId} of {attachmentId}");
+        if (forward.EdgeId is { } edge) parts.Add($"out through {edge}");
+        if (forward.DeliveredTo is { } eni && parts.Count == 0) parts.Add($"delivered to {eni.NetworkInterfaceId}");
+        return parts.Count == 0 ? string.Join(" -> ", forward.Trace.Path) : string.Join(", ", parts);
+    }
+
+    /// <summary>The reply packet: the request's 5-tuple reversed, carrying the flow's appliance-mode pins (R-TGW-6).</summary>
+    private LegOutcome ReplyTo(LegOutcome forward, Endpoint source, Endpoint destination, Packet forwardPacket)
+    {
+        var reply = new Packet(destination.Address, source.Address, forwardPacket.Protocol,
+            forwardPacket.DestinationPorts, forwardPacket.SourcePorts, ReplyIcmpType(forwardPacket.Protocol, forwardPacket.IcmpType), forwardPacket.IcmpCode)
+        {
+            SourceInterfaces = forward.DeliveredTo is { } server ? new[] { server } : Array.Empty<NetworkInterface>(),
+            FlowPins = forward.Packet.FlowPins,
+        };
+        if (forward.Kind == OutcomeKind.ReachedEdge) return ReturnFromEdge(forward, reply);
+        return RunLeg(WalkDirection.Return, destination with { Interface = forward.DeliveredTo }, source, reply);
+    }
+
+    /// <summary>
+    /// R-TGW-7 and R-RT-13 from the two legs' TGW deliveries: an appliance VPC (its attachment subnet routes on to an
+    /// appliance) that the request and the reply cross through different AZs without appliance mode, or that only one of
+    /// them crosses. Informational: whether the appliance keeps state is not in the snapshot.
+    /// </summary>
+    internal static IReadOnlyList<string> SymmetryNotes(IReadOnlyList<TgwDelivery> forward, IReadOnlyList<TgwDelivery> reply, string? sourceVpcId, string? destinationVpcId)
+    {
+        var notes = new List<string>();
+        foreach (var there in forward.Where(d => d.MiddleboxTarget is not null))
+        {
+            var back = reply.FirstOrDefault(d => d.AttachmentId == there.AttachmentId);
+            if (back is null)
+            {
+                if (there.VpcId != sourceVpcId && there.VpcId != destinationVpcId)
+                    notes.Add($"ASYMMETRIC_ROUTING: the request passes the appliance {there.MiddleboxTarget} in {there.VpcId} (through {there.AttachmentId}), the reply does not come back through {there.VpcId}; "
+                        + "a stateful appliance sees only half of the flow (R-RT-13)");
+            }
+            else if (back.SubnetId != there.SubnetId && !there.ApplianceMode)
+                notes.Add($"TRANSIT_GATEWAY_APPLIANCE_MODE_RECOMMENDED: the request enters {there.VpcId} through {there.AttachmentId} in {there.AvailabilityZone} (appliance {there.MiddleboxTarget}), "
+                    + $"the reply in {back.AvailabilityZone}{(back.MiddleboxTarget is null || back.MiddleboxTarget == there.MiddleboxTarget ? "" : $" (appliance {back.MiddleboxTarget})")}; "
+                    + $"without appliance mode a stateful appliance drops the reply it never saw the request of (R-TGW-7)");
+        }
+        foreach (var back in reply.Where(d => d.MiddleboxTarget is not null && !forward.Any(f => f.AttachmentId == d.AttachmentId)))
+            if (back.VpcId != sourceVpcId && back.VpcId != destinationVpcId)
+                notes.Add($"ASYMMETRIC_ROUTING: the reply passes the appliance {back.MiddleboxTarget} in {back.VpcId} (through {back.AttachmentId}), the request did not; "
+                    + "a stateful appliance drops a reply whose request it never saw (R-RT-13)");
+        return notes;
+    }
+}
