@@ -86,8 +86,20 @@ public class ScenarioTests
             Assert.Equal(fp.EnumerateArray().Select(x => x.GetString()).ToList(), result.ForwardPath.ToList());
         if (c.TryGetProperty("returnPath", out var rp))
             Assert.Equal(rp.EnumerateArray().Select(x => x.GetString()).ToList(), result.ReturnPath.ToList());
-        // Every verdict names what decided it.
-        if (result.Verdict != PathVerdict.Reachable)
+        if (c.TryGetProperty("edge", out var edge))
+            Assert.True(edge.GetString() == result.EdgeId, $"edge: expected {edge.GetString()}, got {result.EdgeId}; {context}");
+        // Informational notes a case promises (AVAILABILITY_ZONE_CROSSED, appliance-mode ENI sets, …): each must start one note.
+        if (c.TryGetProperty("notes", out var notes))
+            foreach (var n in notes.EnumerateArray().Select(x => x.GetString()!))
+                Assert.True(result.Notes.Any(x => x.StartsWith(n, StringComparison.Ordinal)), $"note '{n}' missing; notes: {string.Join(" | ", result.Notes)}; {context}");
+        // Every verdict names what decided it; a walk that ends at the estate's edge names the edge.
+        if (result.Verdict == PathVerdict.ReachableToEdge)
+        {
+            Assert.False(string.IsNullOrEmpty(result.EdgeId), context);
+            Assert.Contains("out of scope", result.Explanation ?? "", StringComparison.Ordinal);
+            Assert.False(result.Reachable, context);
+        }
+        else if (result.Verdict != PathVerdict.Reachable)
         {
             Assert.False(string.IsNullOrEmpty(result.BlockedAt), context);
             Assert.False(string.IsNullOrEmpty(result.Reason), context);

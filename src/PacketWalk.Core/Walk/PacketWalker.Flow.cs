@@ -10,35 +10,52 @@ public sealed partial class PacketWalker
     /// <summary>The forward leg as reported (one of its variants) and the reply to it, or no reply when the forward did not arrive.</summary>
     private (LegOutcome Forward, LegOutcome? Reply) WalkReturn(LegOutcome forward, Endpoint source, Endpoint destination, Packet forwardPacket)
     {
-        var variants = forward.AllVariants
-            .Where(v => v.Kind is OutcomeKind.Delivered or OutcomeKind.ReachedEdge)
-            .GroupBy(v => v.ReturnKey, StringComparer.Ordinal).Select(g => g.First()).ToList();
-        if (variants.Count == 0) return (forward, null);
-
-        var pairs = variants.Select(v => (Forward: v, Reply: ReplyTo(v, source, destination, forwardPacket))).ToList();
-        var (firstForward, firstReply) = pairs[0];
-        if (pairs.Count == 1) return (forward.Variants is null ? forward : firstForward, firstReply);
+        var pairs = new List<(LegOutcome Forward, LegOutcome Reply)>();
+        foreach (var v in forward.AllVariants.Where(v => v.Kind is OutcomeKind.Delivered or OutcomeKind.ReachedEdge))
+        {
+            // A variant whose reply would retrace one already walked — same end point, same pins wherever that reply
+            // looked one up — adds nothing.
+            if (pairs.Any(p => p.Forward.ReturnKey == v.ReturnKey
+                    && p.Reply.Trace.ConsultedPins.All(a => p.Forward.Packet.FlowPins.GetValueOrDefault(a) == v.Packet.FlowPins.GetValueOrDefault(a))))
+                continue;
+            pairs.Add((v, ReplyTo(v, source, destination, forwardPacket)));
+        }
+        if (pairs.Count == 0) return (forward, null);
+        // The forward leg reported is the first variant (Branch returns it carrying the others), so its hops match pairs[0].
+        var firstReply = pairs[0].Reply;
+        if (pairs.Count == 1) return (forward, firstReply);
 
         var choices = string.Join("; ", pairs.Select(p => $"{ChoiceText(p.Forward)}: reply {p.Reply.Kind}{(p.Reply.At is null ? "" : $" at {p.Reply.At}{(p.Reply.Reason is null ? "" : $" ({p.Reply.Reason})")}")}"));
         if (pairs.All(p => p.Reply.Signature == firstReply.Signature))
         {
             firstReply.Trace.Note($"{forward.ChoiceWhy}: the reply ends the same way for each choice ({choices})");
-            return (firstForward, firstReply);
+            return (forward, firstReply);
         }
-        // The request gets through whichever way AWS chooses, but the reply's fate depends on the choice.
-        var trace = firstReply.Trace.Clone();
+        // The request gets through whichever way AWS chooses, but the reply's fate depends on the choice. Report what the
+        // replies share (nothing when they come back through different edge attachments) and name each alternative.
+        var replies = pairs.Select(p => p.Reply.Trace).ToList();
+        int sharedHops = 0;
+        while (replies.All(r => r.Hops.Count > sharedHops && SameHop(r.Hops[sharedHops], replies[0].Hops[sharedHops]))) sharedHops++;
+        int sharedPath = 0;
+        while (replies.All(r => r.Path.Count > sharedPath && r.Path[sharedPath] == replies[0].Path[sharedPath])) sharedPath++;
+        var trace = new Trace();
+        trace.Hops.AddRange(replies[0].Hops.Take(sharedHops));
+        trace.Path.AddRange(replies[0].Path.Take(sharedPath));
         trace.Note($"{forward.ChoiceWhy}: {choices}");
-        foreach (var p in pairs.Skip(1)) foreach (var n in p.Reply.Trace.Notes) trace.Note(n);
+        foreach (var r in replies) foreach (var n in r.Notes) trace.Note(n);
         trace.Hops.Add(new PacketHop
         {
-            Direction = WalkDirection.Return, Step = HopStep.TgwAttachmentExit, Component = forward.ChoiceAt, Decision = HopDecision.Ambiguous,
-            Rule = forward.ChoiceWhy, Note = choices,
+            Direction = WalkDirection.Return, Step = replies[0].Hops.Count > sharedHops ? replies[0].Hops[sharedHops].Step : HopStep.TgwAttachmentExit,
+            Component = forward.ChoiceAt, Decision = HopDecision.Ambiguous, Rule = forward.ChoiceWhy, Note = choices,
             SourceAddress = firstReply.Packet.Source.ToString(), DestinationAddress = firstReply.Packet.Destination.ToString(), Protocol = firstReply.Packet.ProtocolName,
         });
         var deciding = pairs.Select(p => p.Reply).FirstOrDefault(r => r.Kind is not (OutcomeKind.Delivered or OutcomeKind.ReachedEdge));
-        return (firstForward, Stop(OutcomeKind.Ambiguous, trace, firstReply.Packet, forward.ChoiceAt ?? firstReply.At ?? "", deciding?.Reason ?? "AMBIGUOUS", forward.ChoiceWhy,
+        return (forward, Stop(OutcomeKind.Ambiguous, trace, firstReply.Packet, forward.ChoiceAt ?? firstReply.At ?? "", deciding?.Reason ?? "AMBIGUOUS", forward.ChoiceWhy,
             $"The request gets through whichever way AWS chooses, but the reply's fate depends on that choice: {choices}."));
     }
+
+    private static bool SameHop(PacketHop a, PacketHop b) =>
+        a.Step == b.Step && a.Component == b.Component && a.Decision == b.Decision && a.Rule == b.Rule;
 
     private string ChoiceText(LegOutcome forward)
     {

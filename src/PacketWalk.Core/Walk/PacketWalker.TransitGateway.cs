@@ -202,9 +202,10 @@ public sealed partial class PacketWalker
         Packet packet, Trace trace, int budget)
     {
         var id = attachment.TransitGatewayAttachmentId;
+        trace.ConsultedPins.Add(id);
         if (packet.FlowPins.TryGetValue(id, out var pinnedSubnetId) && _model.Subnets.TryGetValue(pinnedSubnetId, out var pinned))
             return DeliverFromAttachment(direction, transitGatewayId, attachment, pinned, entryAvailabilityZone, packet, trace, budget,
-                $"appliance mode: the flow is pinned to {pinnedSubnetId} in {pinned.AvailabilityZone}, so the return uses the same ENI as the request (R-TGW-6)");
+                $"appliance mode: this flow is pinned to {_model.TransitGatewayAttachmentEni(id, pinnedSubnetId)?.NetworkInterfaceId ?? pinnedSubnetId} in {pinned.AvailabilityZone}; the return uses the ENI the request used (R-TGW-6)");
 
         var destinationAz = _model.NetworkInterfacesWithAddress(packet.Destination).Select(e => e.AvailabilityZone).Distinct().ToList() is { Count: 1 } azs ? azs[0] : null;
         var placement = TgwAttachmentSelector.ForApplianceMode(_model, attachment, entryAvailabilityZone, destinationAz);
@@ -212,13 +213,17 @@ public sealed partial class PacketWalker
             return StopWithHop(direction, HopStep.TgwAttachmentExit, trace, packet, null, OutcomeKind.Unknown, id, "UNKNOWN_RESOURCE",
                 "no attachment subnet in the snapshot", placement.Note ?? $"The subnets of {id} are not in the snapshot.", transitGatewayId: transitGatewayId, attachmentId: id);
         var candidates = placement.CandidateSubnetIds.Select(s => _model.Subnets[s]).ToList();
-        Func<Trace, LegOutcome> Deliver(Subnet s) => tr => DeliverFromAttachment(direction, transitGatewayId, attachment, s, entryAvailabilityZone,
-            packet with { FlowPins = packet.FlowPins.SetItem(id, s.SubnetId) }, tr, budget,
-            placement.Ambiguous ? $"{placement.Note}; this alternative: {s.SubnetId} in {s.AvailabilityZone}" : placement.Note);
-        if (candidates.Count == 1) return Deliver(candidates[0])(trace);
-        var enis = string.Join(", ", placement.CandidateNetworkInterfaceIds);
-        trace.Note($"appliance mode on {id}: possible ENIs for this flow: {enis} (R-TGW-6)");
-        return Branch(trace, candidates.Select(Deliver).ToList(), placement.Note!, id);
+        Func<Trace, LegOutcome> Deliver(int i) => tr => DeliverFromAttachment(direction, transitGatewayId, attachment, candidates[i], entryAvailabilityZone,
+            packet with { FlowPins = packet.FlowPins.SetItem(id, candidates[i].SubnetId) }, tr, budget,
+            candidates.Count == 1 ? placement.Note
+                : $"appliance mode: flow-hash choice {i + 1} of {candidates.Count} ({string.Join(", ", placement.CandidateNetworkInterfaceIds)}); the return uses the same ENI (R-TGW-6)");
+        if (candidates.Count == 1) return Deliver(0)(trace);
+        var why = direction == WalkDirection.Return
+            // UNCONFIRMED: AWS documents the pin for flows the TGW delivered into the appliance VPC; for a reply whose request
+            // never entered this attachment the same selection rules are assumed.
+            ? $"{placement.Note}; the request never entered {id}, so the reply has no pin there"
+            : placement.Note!;
+        return Branch(trace, Enumerable.Range(0, candidates.Count).Select(Deliver).ToList(), why, id);
     }
 
     private LegOutcome DeliverFromAttachment(WalkDirection direction, string transitGatewayId, TransitGatewayVpcAttachment attachment, Subnet attachmentSubnet,
@@ -232,7 +237,8 @@ public sealed partial class PacketWalker
             trace.Note($"AVAILABILITY_ZONE_CROSSED: appliance mode delivers this flow in {attachmentSubnet.AvailabilityZone}, not the source AZ {entryAvailabilityZone} (R-TGW-6)");
         trace.AddToPath(eniId ?? attachment.TransitGatewayAttachmentId);
         var eni = eniId is null ? null : _model.NetworkInterfaces[eniId];
-        var where = entryAvailabilityZone is null ? "(the packet has no AZ of origin)"
+        var where = attachment.ApplianceModeSupport ? "(appliance mode)"
+            : entryAvailabilityZone is null ? "(the packet has no AZ of origin)"
             : crossed ? $"(crossed from {entryAvailabilityZone})" : "(same AZ)";
         trace.Hops.Add(Hop(direction, HopStep.TgwAttachmentExit, eni, attachmentSubnet, packet, HopDecision.Forward, eniId ?? attachment.TransitGatewayAttachmentId,
             $"out of {transitGatewayId} through {attachment.TransitGatewayAttachmentId} in {attachmentSubnet.AvailabilityZone} {where}",
@@ -278,7 +284,8 @@ public sealed partial class PacketWalker
         var first = outcomes[0];
         if (outcomes.All(o => o.Signature == first.Signature))
         {
-            first.Trace.Note($"{why}; every alternative ends the same way");
+            var leg = first.Trace.Hops.LastOrDefault()?.Direction == WalkDirection.Return ? "the reply" : "the request";
+            first.Trace.Note($"{why}; for {leg}, every alternative ends the same way");
             return first with { Variants = outcomes.SelectMany(o => o.AllVariants).ToList(), ChoiceAt = first.ChoiceAt ?? at, ChoiceWhy = first.ChoiceWhy ?? why };
         }
         var summary = string.Join("; ", outcomes.Select(o => $"{string.Join(" -> ", o.Trace.Path.Skip(trace.Path.Count))}: {o.Kind}{(o.At is null ? "" : $" at {o.At}{(o.Reason is null ? "" : $" ({o.Reason})")}")}"));

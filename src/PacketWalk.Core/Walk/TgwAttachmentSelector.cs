@@ -92,7 +92,7 @@ public static class TgwAttachmentSelector
             : destinationAvailabilityZone is null ? $"{attachment.TransitGatewayAttachmentId} has no subnet in the source AZ {entryAvailabilityZone}"
             : $"source ({entryAvailabilityZone}) and destination ({destinationAvailabilityZone}) are in different AZs";
         return Choice(model, attachment, requested, subnets, crossed: false,
-            $"appliance mode on {attachment.TransitGatewayAttachmentId}: {why}, so the flow hash picks one of {Describe(subnets)} for the flow and its return (R-TGW-6)");
+            $"appliance mode on {attachment.TransitGatewayAttachmentId}: {why}, so the flow hash picks one of {DescribeEnis(model, attachment, subnets)} for the flow and its return (R-TGW-6)");
     }
 
     private static TgwAttachmentPlacement Choice(NetworkModel model, TransitGatewayVpcAttachment attachment, string requestedAz, IReadOnlyList<Subnet> subnets, bool crossed, string note) => new()
@@ -115,6 +115,9 @@ public static class TgwAttachmentSelector
     public static IReadOnlyList<Subnet> AttachmentSubnets(NetworkModel model, TransitGatewayVpcAttachment attachment) =>
         attachment.SubnetIds.Select(id => model.Subnets.TryGetValue(id, out var s) ? s : null).OfType<Subnet>()
             .OrderBy(s => s.AvailabilityZone, StringComparer.Ordinal).ThenBy(s => s.SubnetId, StringComparer.Ordinal).ToList();
+
+    private static string DescribeEnis(NetworkModel model, TransitGatewayVpcAttachment attachment, IReadOnlyList<Subnet> subnets) =>
+        string.Join(", ", subnets.Select(s => $"{model.TransitGatewayAttachmentEni(attachment.TransitGatewayAttachmentId, s.SubnetId)?.NetworkInterfaceId ?? $"(ENI in {s.SubnetId})"} in {s.AvailabilityZone}"));
 
     private static string Describe(IReadOnlyList<Subnet> subnets) =>
         subnets.Count == 0 ? "no subnets" : string.Join(", ", subnets.Select(s => $"{s.SubnetId} in {s.AvailabilityZone}"));

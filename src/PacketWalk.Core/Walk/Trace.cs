@@ -28,11 +28,14 @@ internal sealed class Trace
     public PacketHop? FirstNarrowing { get; set; }
     /// <summary>Every delivery from a transit gateway into a VPC on this leg, in order.</summary>
     public List<TgwDelivery> TgwDeliveries { get; } = new();
+    /// <summary>Appliance-mode attachments whose flow pin this leg looked up: only pins on these can change the leg (R-TGW-6).</summary>
+    public HashSet<string> ConsultedPins { get; } = new(StringComparer.Ordinal);
 
     public Trace Clone()
     {
         var t = new Trace { FirstNarrowing = FirstNarrowing };
         t.TgwDeliveries.AddRange(TgwDeliveries);
+        t.ConsultedPins.UnionWith(ConsultedPins);
         t.Hops.AddRange(Hops);
         t.Path.AddRange(Path);
         t.Notes.AddRange(Notes);
@@ -88,6 +91,6 @@ internal sealed record LegOutcome(OutcomeKind Kind, Trace Trace, Packet Packet)
         ? $"{Kind}|{Packet.DestinationPorts}"
         : $"{Kind}|{At}|{Reason}|{DeliveredTo?.NetworkInterfaceId}|{Packet.DestinationPorts}";
 
-    /// <summary>What the reply depends on: where the forward ended and any flow pin the TGW keeps for it.</summary>
-    public string ReturnKey => $"{Kind}|{DeliveredTo?.NetworkInterfaceId}|{EdgeId}|{Packet.FlowPinText}|{Packet.DestinationPorts}";
+    /// <summary>What the reply depends on besides the flow pins: where the forward ended.</summary>
+    public string ReturnKey => $"{Kind}|{DeliveredTo?.NetworkInterfaceId}|{EdgeId}|{Packet.DestinationPorts}";
 }
