@@ -20,11 +20,12 @@ public sealed partial class PacketWalker
             // R-TGW-12: group references in outbound rules never work across a TGW; within the VPC they do.
             bool refsUsable = to.Interface is not null && to.Interface.VpcId == eni.VpcId;
             var sg = _groups.Evaluate(eni, RuleDirection.Outbound, packet.Destination, peerEnis, refsUsable, packet.Protocol, packet.DestinationPorts, packet.IcmpType, packet.IcmpCode);
-            var hop = SecurityGroupHop(direction, HopStep.SecurityGroupEgress, eni, subnet, packet, sg);
+            var hop = SecurityGroupHop(direction, HopStep.SecurityGroupEgress, eni, subnet,
+                refsUsable ? packet : packet with { GroupReferenceLossNote = $"an outbound rule's group reference matches only interfaces in {eni.VpcId}; across a transit gateway only inbound rules may reference groups (R-TGW-12)" }, sg);
             trace.Hops.Add(hop);
             if (sg.DeniesAll)
                 return Stop(OutcomeKind.Blocked, trace, packet, eni.NetworkInterfaceId, hop.Reason!, hop.Rule,
-                    $"The security groups of {eni.NetworkInterfaceId} allow no outbound {Describe(packet)}.");
+                    $"The security groups of {eni.NetworkInterfaceId} allow no outbound {Describe(packet)}{(sg.ReferenceRulesNotApplied.Count > 0 ? $": {hop.Note}" : ".")}");
         }
         else
         {

@@ -93,11 +93,6 @@ public sealed partial class PacketWalker
     {
         if (budget <= 0 || !trace.Visited.Add($"tgw:{transitGatewayId}:{arrivalAttachmentId}"))
             return Stop(OutcomeKind.Unknown, trace, packet, transitGatewayId, "LOOP", null, $"The packet came back into {transitGatewayId} from {arrivalAttachmentId}: the routes form a loop.");
-        if (_model.TransitGateways.TryGetValue(transitGatewayId, out var tgw) && tgw.State is { } tgwState
-            && tgwState.ToLowerInvariant() is "pending" or "deleting" or "deleted")
-            return StopWithHop(direction, HopStep.TgwRouteTable, trace, packet, null, OutcomeKind.Blocked, transitGatewayId, "BAD_STATE",
-                $"{transitGatewayId} is {tgwState}", $"The transit gateway {transitGatewayId} is {tgwState}; it forwards nothing until it is available.",
-                transitGatewayId: transitGatewayId, attachmentId: arrivalAttachmentId);
         var arrival = _model.TransitGatewayAttachmentOn(transitGatewayId, arrivalAttachmentId);
         if (arrival is null)
             return StopWithHop(direction, HopStep.TgwRouteTable, trace, packet, null, OutcomeKind.Unknown, arrivalAttachmentId, "TGW_RTB_ROUTES_ARE_UNKNOWN",
@@ -138,7 +133,8 @@ public sealed partial class PacketWalker
         var suppressedNote = JoinNotes(
             preferred.Count > 0 ? $"preferred over {string.Join(", ", preferred.Select(s => s.Route.Text))} (R-TGW-15{(preferred.Any(p => p.Route.Type == TgwRouteType.Propagated) && best.Route.Type == TgwRouteType.PrefixListReference ? ", R-TGW-17: a prefix-list reference outranks a propagated route although the API shows it as propagated" : "")})" : null,
             gapNote);
-        var ruleText = $"{best.Prefix} -> {(best.Route.IsBlackhole ? "blackhole" : string.Join(",", best.Route.Targets.Select(t => t.TransitGatewayAttachmentId)))} ({best.Route.TypeText}{(best.Route.PrefixListId is { } pl ? $" {pl}" : "")})";
+        var target = best.Route.IsBlackhole ? "blackhole" : best.Route.Targets.Count == 0 ? "(no attachment)" : string.Join(",", best.Route.Targets.Select(t => t.TransitGatewayAttachmentId));
+        var ruleText = $"{best.Prefix} -> {target} ({best.Route.TypeText}{(best.Route.PrefixListId is { } pl ? $" {pl}" : "")}{(best.Route.IsActive || best.Route.IsBlackhole ? "" : $", {best.Route.State}")})";
         if (best.Route.IsBlackhole)
             // R-TGW-16: a blackhole route drops what it matches (an explicit blackhole, or a route whose attachment is gone).
             return StopWithHop(direction, HopStep.TgwRouteTable, trace, packet, null, OutcomeKind.Blocked, routeTableId, "TGW_RTB_BAD_STATE_ROUTE", ruleText,
