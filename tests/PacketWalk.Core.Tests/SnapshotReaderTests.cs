@@ -453,6 +453,92 @@ public sealed class SnapshotReaderTests : IDisposable
     }
 
     [Fact]
+    public void Tgw_peering_attachment_keeps_both_sides_and_both_tgws()
+    {
+        var m = Model("""
+            {"TransitGatewayAttachments":[
+               {"TransitGatewayAttachmentId":"tgw-attach-p","TransitGatewayId":"tgw-east","ResourceType":"peering","ResourceId":"tgw-west","State":"available",
+                "Association":{"TransitGatewayRouteTableId":"tgw-rtb-east","State":"associated"}}]}
+            """, """
+            {"TransitGatewayAttachments":[
+               {"TransitGatewayAttachmentId":"tgw-attach-p","TransitGatewayId":"tgw-west","ResourceType":"peering","ResourceId":"tgw-east","State":"available",
+                "Association":{"TransitGatewayRouteTableId":"tgw-rtb-west","State":"associated"}}],
+             "TransitGatewayPeeringAttachments":[{"TransitGatewayAttachmentId":"tgw-attach-p",
+               "RequesterTgwInfo":{"TransitGatewayId":"tgw-east","OwnerId":"111122223333","Region":"us-east-1"},
+               "AccepterTgwInfo":{"TransitGatewayId":"tgw-west","OwnerId":"444455556666","Region":"us-west-2"},
+               "Status":{"Code":"pendingAcceptance","Message":"Pending"}}]}
+            """);
+        Assert.Equal("tgw-rtb-east", m.TransitGatewayAttachmentOn("tgw-east", "tgw-attach-p")!.AssociatedRouteTableId);
+        Assert.Equal("tgw-rtb-west", m.TransitGatewayAttachmentOn("tgw-west", "tgw-attach-p")!.AssociatedRouteTableId);
+        Assert.Null(m.TransitGatewayAttachmentOn("tgw-other", "tgw-attach-p"));
+        var p = m.TransitGatewayPeeringAttachments["tgw-attach-p"];
+        Assert.Equal("tgw-west", p.PeerOf("tgw-east"));
+        Assert.Equal("tgw-east", p.PeerOf("tgw-west"));
+        Assert.Null(p.PeerOf("tgw-other"));
+        Assert.Equal("us-west-2", p.RegionOf("tgw-west"));
+        Assert.Equal("444455556666", p.OwnerOf("tgw-west"));
+        Assert.Equal("pendingAcceptance", p.State);   // no State field: the status code stands in
+        Assert.False(p.IsAvailable);
+    }
+
+    [Fact]
+    public void Tgw_prefix_list_references_become_prefix_list_routes()   // R-TGW-16/17
+    {
+        var m = Model("""
+            {"TransitGatewayPrefixListReferences":[
+               {"TransitGatewayRouteTableId":"tgw-rtb-1","PrefixListId":"pl-1","State":"available","Blackhole":false,
+                "TransitGatewayAttachment":{"TransitGatewayAttachmentId":"tgw-attach-1","ResourceType":"vpc","ResourceId":"vpc-1"}},
+               {"TransitGatewayRouteTableId":"tgw-rtb-1","PrefixListId":"pl-2","State":"available","Blackhole":true},
+               {"TransitGatewayRouteTableId":"tgw-rtb-1","PrefixListId":"pl-3","State":"deleting","Blackhole":false,
+                "TransitGatewayAttachment":{"TransitGatewayAttachmentId":"tgw-attach-1"}}]}
+            """);
+        var routes = m.TransitGatewayRoutes["tgw-rtb-1"];
+        Assert.All(routes, r => Assert.Equal(TgwRouteType.PrefixListReference, r.Type));
+        Assert.All(routes, r => Assert.Null(r.DestinationCidr));
+        Assert.Equal("tgw-attach-1", routes[0].Targets.Single().TransitGatewayAttachmentId);
+        Assert.True(routes[0].IsActive);
+        Assert.True(routes[1].IsBlackhole);
+        Assert.Empty(routes[1].Targets);
+        Assert.Equal("deleting", routes[2].State);
+        Assert.False(routes[2].IsActive);
+    }
+
+    [Fact]
+    public void Vpn_connections_and_vpn_gateways()
+    {
+        var m = Model("""
+            {"VpnConnections":[
+               {"VpnConnectionId":"vpn-1","State":"available","TransitGatewayId":"tgw-1","CustomerGatewayId":"cgw-1","Options":{"StaticRoutesOnly":true},
+                "VgwTelemetry":[{"OutsideIpAddress":"3.0.0.1","Status":"DOWN"},{"OutsideIpAddress":"3.0.0.2","Status":"DOWN"}]},
+               {"VpnConnectionId":"vpn-2","State":"available","VpnGatewayId":"vgw-1",
+                "VgwTelemetry":[{"OutsideIpAddress":"3.0.0.3","Status":"UP"},{"OutsideIpAddress":"3.0.0.4","Status":"DOWN"}]},
+               {"VpnConnectionId":"vpn-3","State":"deleted","VpnGatewayId":"vgw-1"}],
+             "VpnGateways":[
+               {"VpnGatewayId":"vgw-1","State":"available","AmazonSideAsn":4200000000,
+                "VpcAttachments":[{"VpcId":"vpc-1","State":"attached"},{"VpcId":"vpc-2","State":"detached"}]}]}
+            """);
+        var vpn1 = m.VpnConnections["vpn-1"];
+        Assert.Equal("tgw-1", vpn1.TransitGatewayId);
+        Assert.True(vpn1.StaticRoutesOnly);
+        Assert.True(vpn1.AllTunnelsDown);
+        Assert.False(m.VpnConnections["vpn-2"].AllTunnelsDown);
+        Assert.Equal("vgw-1", m.VpnConnections["vpn-2"].VpnGatewayId);
+        Assert.False(m.VpnConnections["vpn-3"].IsAvailable);
+        Assert.False(m.VpnConnections["vpn-3"].AllTunnelsDown);   // no telemetry is not "down"
+        var vgw = m.VpnGateways["vgw-1"];
+        Assert.Equal(new[] { "vpc-1" }, vgw.AttachedVpcIds);
+        Assert.Equal(4200000000L, vgw.AmazonSideAsn);
+    }
+
+    [Fact]
+    public void Vpn_gateway_bad_asn_is_InvalidValue()
+    {
+        var ex = ReadFails("""{"VpnGateways":[{"VpnGatewayId":"vgw-1","AmazonSideAsn":"sixty"}]}""");
+        Assert.Equal(SnapshotErrorIds.InvalidValue, ex.ErrorId);
+        Assert.Equal("$.VpnGateways[0].AmazonSideAsn", ex.JsonPath);
+    }
+
+    [Fact]
     public void Peering_igw_eigw_nat_endpoint_address()
     {
         var m = Model("""
