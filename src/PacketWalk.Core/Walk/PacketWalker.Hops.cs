@@ -12,7 +12,9 @@ public sealed partial class PacketWalker
         string? egressOnlyId = null, string? natGatewayId = null, string? vpcEndpointId = null,
         string? vpnGatewayId = null, string? vpnConnectionId = null)
     {
-        var origin = subnet?.Origin ?? eni?.Origin;
+        // TGW hops have no subnet; the TGW's own origin gives their region (a peering walk spans two).
+        var origin = subnet?.Origin ?? eni?.Origin
+            ?? (transitGatewayId is not null && _model.TransitGateways.TryGetValue(transitGatewayId, out var tgw) ? tgw.Origin : null);
         return new PacketHop
         {
             Direction = direction,
