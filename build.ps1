@@ -12,6 +12,10 @@
            Exits non-zero on any failure or if either runner ran no test.
     Demo   Build, then walks the seed sample (HOST-A -> HOST-B tcp/443) and prints the hop table and the seed's notes.
     Clean  Removes out/ and every project's bin/ and obj/.
+    Bench  Runs the benchmarks. Flow logs (bench/FlowLogBench): generates once, into out/bench/flowlogs, a 1 GiB
+           (uncompressed) day of VPC Flow Logs in the S3 layout, then times filtering it by interface, checking the
+           seed walk against it, and building every record. Fails if the evidence is not Confirmed or a filtered pass
+           takes a minute or more. Extra arguments for it: -FlowLogBenchArgs '--size-mb 256 --files 48'.
 
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 Test
@@ -19,10 +23,13 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Clean', 'Bench')]
     [string]$Task = 'Build',
 
-    [string]$Configuration = 'Release'
+    [string]$Configuration = 'Release',
+
+    # Passed to bench/FlowLogBench by the Bench task (--size-mb N, --files N, --data FOLDER, --skip-all).
+    [string[]]$FlowLogBenchArgs = @()
 )
 
 Set-StrictMode -Version 3.0
@@ -245,9 +252,23 @@ exit 0
     if ($code -ne 0) { throw "Demo failed (exit code $code)." }
 }
 
+function Invoke-FlowLogBench {
+    # Flow-log reading and evidence matching over a generated day of logs (issue 5). Not part of Test: speed is measured here.
+    $project = Join-Path $Root 'bench/FlowLogBench/FlowLogBench.csproj'
+    Invoke-Native dotnet @('build', $project, '-c', 'Release', '--nologo', '-v', 'quiet')
+    $dll = Join-Path $Root 'bench/FlowLogBench/bin/Release/net10.0/FlowLogBench.dll'
+    # From bash (pwsh -File) the arguments arrive as one string; split on commas and spaces either way.
+    $benchArgs = @($FlowLogBenchArgs | ForEach-Object { $_ -split '[,\s]+' } | Where-Object { $_ })
+    Invoke-Native dotnet (@($dll) + $benchArgs)
+}
+
+function Invoke-Bench {
+    Invoke-FlowLogBench
+}
+
 function Invoke-Clean {
     if (Test-Path $Out) { Remove-Item -Recurse -Force $Out }
-    foreach ($project in Get-ChildItem -Path (Join-Path $Root 'src'), (Join-Path $Root 'tests') -Filter *.csproj -Recurse) {
+    foreach ($project in Get-ChildItem -Path (Join-Path $Root 'src'), (Join-Path $Root 'tests'), (Join-Path $Root 'bench') -Filter *.csproj -Recurse -ErrorAction SilentlyContinue) {
         foreach ($sub in 'bin', 'obj') {
             $dir = Join-Path $project.DirectoryName $sub
             if (Test-Path -LiteralPath $dir) { Remove-Item -Recurse -Force -LiteralPath $dir }
@@ -261,4 +282,5 @@ switch ($Task) {
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
     'Clean' { Invoke-Clean }
+    'Bench' { Invoke-Bench }
 }
