@@ -22,6 +22,8 @@
         'Test-NaclHop'
         'Get-TgwAttachmentForAz'
         'Import-PacketWalkSnapshot'
+        'Get-FlowLogRecord'
+        'Test-PacketPathFlowLog'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
@@ -29,7 +31,7 @@
 
     PrivateData          = @{
         PSData = @{
-            Tags         = @('AWS', 'EC2', 'VPC', 'Networking', 'TransitGateway', 'NACL', 'SecurityGroup', 'Reachability', 'PacketWalk', 'PSEdition_Core', 'Linux', 'MacOS', 'Windows')
+            Tags         = @('AWS', 'EC2', 'VPC', 'Networking', 'FlowLogs', 'TransitGateway', 'NACL', 'SecurityGroup', 'Reachability', 'PacketWalk', 'PSEdition_Core', 'Linux', 'MacOS', 'Windows')
             ReleaseNotes = 'Offline walks over saved snapshots: Get-PacketPath, Test-PacketPath, Test-NaclHop, Get-TgwAttachmentForAz, Import-PacketWalkSnapshot.'
         }
     }

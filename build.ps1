@@ -51,7 +51,7 @@ $ModuleTests = Join-Path $Root 'tests/PacketWalk.Module.Tests'
 
 # Exactly these assemblies ship; the build fails if one is missing.
 $ShippedAssemblies = @('PacketWalk.dll', 'PacketWalk.Core.dll', 'AWSSDK.Core.dll', 'AWSSDK.EC2.dll')
-$ExpectedCmdlets = @('Get-PacketPath', 'Get-TgwAttachmentForAz', 'Import-PacketWalkSnapshot', 'Test-NaclHop', 'Test-PacketPath')
+$ExpectedCmdlets = @('Get-FlowLogRecord', 'Get-PacketPath', 'Get-TgwAttachmentForAz', 'Import-PacketWalkSnapshot', 'Test-NaclHop', 'Test-PacketPath', 'Test-PacketPathFlowLog')
 
 function Invoke-Native {
     # Runs a native command and throws if it fails.

@@ -5,7 +5,7 @@ BeforeAll {
 Describe 'The built PacketWalk module' {
     It 'exports exactly the PacketWalk cmdlets and nothing else' {
         $m = Get-Module PacketWalk
-        @($m.ExportedCmdlets.Keys | Sort-Object) | Should -Be @('Get-PacketPath', 'Get-TgwAttachmentForAz', 'Import-PacketWalkSnapshot', 'Test-NaclHop', 'Test-PacketPath')
+        @($m.ExportedCmdlets.Keys | Sort-Object) | Should -Be @('Get-FlowLogRecord', 'Get-PacketPath', 'Get-TgwAttachmentForAz', 'Import-PacketWalkSnapshot', 'Test-NaclHop', 'Test-PacketPath', 'Test-PacketPathFlowLog')
         $m.ExportedFunctions.Count | Should -Be 0
         $m.ExportedAliases.Count | Should -Be 0
         $m.ExportedVariables.Count | Should -Be 0
@@ -39,7 +39,8 @@ Describe 'The built PacketWalk module' {
 
     It '<Name> declares an output type and no -WhatIf' -ForEach @(
         @{ Name = 'Get-PacketPath' }, @{ Name = 'Test-PacketPath' }, @{ Name = 'Test-NaclHop' },
-        @{ Name = 'Get-TgwAttachmentForAz' }, @{ Name = 'Import-PacketWalkSnapshot' }
+        @{ Name = 'Get-TgwAttachmentForAz' }, @{ Name = 'Import-PacketWalkSnapshot' },
+        @{ Name = 'Get-FlowLogRecord' }, @{ Name = 'Test-PacketPathFlowLog' }
     ) {
         $cmd = Get-Command $Name
         $cmd.OutputType.Count | Should -BeGreaterThan 0
@@ -48,7 +49,7 @@ Describe 'The built PacketWalk module' {
 
     It 'emits no property that AWS.Tools cmdlets would bind silently' {
         $forbidden = 'Filter', 'Select', 'NextToken', 'ProfileName', 'AccessKey', 'SecretKey', 'SessionToken', 'Credential', 'EndpointUrl', 'ClientConfig', 'PassThru', 'MaxResult'
-        $types = (Get-Command Get-PacketPath, Test-PacketPath, Test-NaclHop, Get-TgwAttachmentForAz, Import-PacketWalkSnapshot).OutputType.Type
+        $types = (Get-Command Get-PacketPath, Test-PacketPath, Test-NaclHop, Get-TgwAttachmentForAz, Import-PacketWalkSnapshot, Get-FlowLogRecord, Test-PacketPathFlowLog).OutputType.Type
         foreach ($t in $types | Where-Object { $_ -ne [bool] }) {
             $t.GetProperties().Name | Where-Object { $_ -in $forbidden } | Should -BeNullOrEmpty -Because "$($t.Name) must not carry them"
         }

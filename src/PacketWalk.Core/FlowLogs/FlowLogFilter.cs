@@ -39,10 +39,33 @@ public sealed class FlowLogFilter
     /// <summary>Keep records whose capture window starts at or before this time.</summary>
     public DateTimeOffset? EndTime { get; init; }
     /// <summary>Keep records of one flow in either direction; set by the evidence matcher (see <see cref="FlowPortFilter"/>).</summary>
-    public FlowPortFilter? Flow { get; init; }
+    public FlowPortFilter? Flow
+    {
+        get => Flows is { Count: 1 } ? Flows[0] : null;
+        init => Flows = value is null ? null : new[] { value };
+    }
+
+    /// <summary>Keep records of any of these flows: one read of the logs serves several walks.</summary>
+    public IReadOnlyList<FlowPortFilter>? Flows { get; init; }
+
+    private bool FlowsOk(int? protocol, int? src, int? dst, string? logStatus)
+    {
+        if (Flows is null || Flows.Count == 0) return true;
+        foreach (var f in Flows)
+            if (f.Matches(protocol, src, dst, logStatus)) return true;
+        return false;
+    }
+
+    /// <summary>This filter's criteria, keeping records of any of the given filters' flows (their other criteria are ignored).</summary>
+    public FlowLogFilter WithFlowsOf(IEnumerable<FlowLogFilter> others) => new()
+    {
+        InterfaceIds = InterfaceIds, Addresses = Addresses, Ports = Ports, Protocol = Protocol, Action = Action,
+        StartTime = StartTime, EndTime = EndTime,
+        Flows = others.SelectMany(o => o.Flows ?? Array.Empty<FlowPortFilter>()).ToArray(),
+    };
 
     public bool IsEmpty => _interfaceIds is null && (Addresses is null || Addresses.Count == 0) && Ports is null && Protocol is null
-        && Action is null && StartTime is null && EndTime is null && Flow is null;
+        && Action is null && StartTime is null && EndTime is null && (Flows is null || Flows.Count == 0);
 
     public bool Matches(FlowLogRecord r) =>
         InterfaceOk(r.InterfaceId)
@@ -51,7 +74,7 @@ public sealed class FlowLogFilter
         && ProtocolOk(r.Protocol)
         && ActionOk(r.Action)
         && TimeOk(r.Start, r.End)
-        && (Flow is null || Flow.Matches(r.Protocol, r.SrcPort, r.DstPort, r.LogStatus));
+        && FlowsOk(r.Protocol, r.SrcPort, r.DstPort, r.LogStatus);
 
     private bool InterfaceOk(string? id) => _interfaceIds is null || (id is not null && _interfaceIds.Contains(id.ToLowerInvariant()));
     private bool AddressOk(string? text) => text is not null && IpAddress.TryParse(text, out var a) && Addresses!.Contains(a);
@@ -87,14 +110,15 @@ public sealed class FlowLogFilter
         }
         int? srcPort = null, dstPort = null, protocol = null;
         bool portsParsed = false;
-        if (Ports is not null || Flow is not null)
+        bool flows = Flows is { Count: > 0 };
+        if (Ports is not null || flows)
         {
             if (!TryInt(Field(line, tokens, format, FlowLogField.SrcPort), out srcPort) || !TryInt(Field(line, tokens, format, FlowLogField.DstPort), out dstPort))
                 return true;   // malformed: the builder reports it
             portsParsed = true;
             if (!PortsOk(srcPort, dstPort)) return false;
         }
-        if (Protocol is not null || Flow is not null)
+        if (Protocol is not null || flows)
         {
             if (!TryInt(Field(line, tokens, format, FlowLogField.Protocol), out protocol)) return true;
             if (!ProtocolOk(protocol)) return false;
@@ -110,10 +134,12 @@ public sealed class FlowLogFilter
                 return true;
             if (!TimeOk(start, end)) return false;
         }
-        if (Flow is not null && portsParsed)
+        if (flows && portsParsed)
         {
+            // SKIPDATA records pass every flow; decode the status only when it can matter.
             var status = Field(line, tokens, format, FlowLogField.LogStatus);
-            if (!Flow.Matches(protocol, srcPort, dstPort, IsDash(status) ? null : Encoding.ASCII.GetString(status))) return false;
+            var statusText = status.Length == 8 && Ascii.EqualsIgnoreCase(status, "SKIPDATA"u8) ? "SKIPDATA" : null;
+            if (!FlowsOk(protocol, srcPort, dstPort, statusText)) return false;
         }
         if (Addresses is not null && Addresses.Count > 0)
         {
@@ -195,7 +221,7 @@ public sealed class FlowLogFilter
         if (Action is not null) parts.Add("action " + Action);
         if (StartTime is { } s) parts.Add("from " + s.ToString("u", CultureInfo.InvariantCulture));
         if (EndTime is { } e) parts.Add("to " + e.ToString("u", CultureInfo.InvariantCulture));
-        if (Flow is not null) parts.Add("flow " + Flow);
+        if (Flows is { Count: > 0 }) parts.Add("flow " + string.Join(" or ", Flows));
         return parts.Count == 0 ? "(all records)" : string.Join("; ", parts);
     }
 }

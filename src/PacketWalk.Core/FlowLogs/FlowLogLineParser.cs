@@ -23,6 +23,13 @@ public sealed class FlowLogReadStatistics
     public long FilteredOut { get; internal set; }
     public long Malformed { get; internal set; }
 
+    /// <summary>Adds another read's counts to these.</summary>
+    public void Add(FlowLogReadStatistics other)
+    {
+        Files += other.Files; Bytes += other.Bytes; Lines += other.Lines; Headers += other.Headers;
+        Records += other.Records; FilteredOut += other.FilteredOut; Malformed += other.Malformed;
+    }
+
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"{Files} files, {Bytes / 1048576.0:0.0} MiB, {Lines} lines, {Records} records kept, {FilteredOut} filtered out, {Malformed} malformed");
 }
