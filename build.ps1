@@ -50,7 +50,7 @@ $PesterVersion = '5.7.1'
 $ModuleTests = Join-Path $Root 'tests/PacketWalk.Module.Tests'
 
 # Exactly these assemblies ship; the build fails if one is missing.
-$ShippedAssemblies = @('PacketWalk.dll', 'PacketWalk.Core.dll', 'AWSSDK.Core.dll', 'AWSSDK.EC2.dll')
+$ShippedAssemblies = @('PacketWalk.dll', 'PacketWalk.Core.dll', 'AWSSDK.Core.dll', 'AWSSDK.EC2.dll', 'AWSSDK.S3.dll')
 $ExpectedCmdlets = @('Get-FlowLogRecord', 'Get-PacketPath', 'Get-TgwAttachmentForAz', 'Import-PacketWalkSnapshot', 'Test-NaclHop', 'Test-PacketPath', 'Test-PacketPathFlowLog')
 
 function Invoke-Native {

@@ -19,7 +19,7 @@ Describe 'The built PacketWalk module' {
     }
 
     It 'ships exactly the allowlisted assemblies, the format file and the samples' {
-        @(Get-ChildItem $ModuleBase -Filter *.dll | ForEach-Object Name | Sort-Object) | Should -Be @('AWSSDK.Core.dll', 'AWSSDK.EC2.dll', 'PacketWalk.Core.dll', 'PacketWalk.dll')
+        @(Get-ChildItem $ModuleBase -Filter *.dll | ForEach-Object Name | Sort-Object) | Should -Be @('AWSSDK.Core.dll', 'AWSSDK.EC2.dll', 'AWSSDK.S3.dll', 'PacketWalk.Core.dll', 'PacketWalk.dll')
         Join-Path $ModuleBase 'PacketWalk.Format.ps1xml' | Should -Exist
         Join-Path $Seed 'Vpcs.json' | Should -Exist
     }

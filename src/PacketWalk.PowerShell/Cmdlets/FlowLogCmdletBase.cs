@@ -2,7 +2,9 @@ using System.Collections;
 using System.Globalization;
 using System.IO;
 using System.Management.Automation;
+using Amazon.Runtime;
 using PacketWalk.Core.FlowLogs;
+using PacketWalk.PowerShell.FlowLogs;
 
 namespace PacketWalk.PowerShell.Cmdlets;
 
@@ -29,6 +31,56 @@ public abstract class FlowLogCmdletBase : PacketWalkCmdlet
     [Parameter]
     public DateTime? EndTime { get; set; }
 
+    /// <summary>Read the flow logs from this S3 bucket (the flow log's destination), streaming each object; nothing is saved to disk.</summary>
+    [Parameter]
+    [Alias("BucketName")]
+    [ValidateNotNullOrEmpty]
+    public string? S3BucketName { get; set; }
+
+    /// <summary>Only objects under this prefix, e.g. 'AWSLogs/111122223333/vpcflowlogs/us-east-1/2022/12/20/'.</summary>
+    [Parameter]
+    [Alias("KeyPrefix")]
+    [ValidateNotNullOrEmpty]
+    public string? S3KeyPrefix { get; set; }
+
+    // The common AWS.Tools credential parameters, for -S3BucketName. Not bound by property name, unlike AWS.Tools':
+    // piped flow-log records carry a Region field that must not pick the S3 region.
+
+    /// <summary>The region of the bucket (system name, e.g. us-east-1).</summary>
+    [Parameter]
+    [Alias("RegionToCall")]
+    [ValidateNotNullOrEmpty]
+    public string? Region { get; set; }
+
+    [Parameter]
+    [Alias("AK")]
+    public string? AccessKey { get; set; }
+
+    [Parameter]
+    [Alias("SK", "SecretAccessKey")]
+    public string? SecretKey { get; set; }
+
+    [Parameter]
+    [Alias("ST")]
+    public string? SessionToken { get; set; }
+
+    [Parameter]
+    [Alias("StoredCredentials", "AWSProfileName")]
+    public string? ProfileName { get; set; }
+
+    [Parameter]
+    [Alias("AWSProfilesLocation", "ProfilesLocation")]
+    public string? ProfileLocation { get; set; }
+
+    /// <summary>An SDK credentials object (Amazon.Runtime.AWSCredentials), e.g. from Get-AWSCredential.</summary>
+    [Parameter]
+    public AWSCredentials? Credential { get; set; }
+
+    /// <summary>Send S3 requests to this endpoint instead of AWS's (LocalStack, moto).</summary>
+    [Parameter]
+    public string? EndpointUrl { get; set; }
+
+    private CancellationTokenSource? _cancel;
     private FlowLogLineParser? _parser;
     private FlowLogFormat? _format;
     private long _pipelineCount;
@@ -178,6 +230,66 @@ public abstract class FlowLogCmdletBase : PacketWalkCmdlet
             }
         }
         return result;
+    }
+
+    protected override void StopProcessing()
+    {
+        _cancel?.Cancel();
+        base.StopProcessing();
+    }
+
+    /// <summary>
+    /// Records of every log object under -S3BucketName/-S3KeyPrefix, one object at a time. A failure to list is
+    /// terminating; a failure on one object is a non-terminating error and the next object is read.
+    /// </summary>
+    protected IEnumerable<FlowLogRecord> ReadS3()
+    {
+        _cancel ??= new CancellationTokenSource();
+        var options = new S3ConnectionOptions
+        {
+            AccessKey = AccessKey, SecretKey = SecretKey, SessionToken = SessionToken, Credential = Credential, ProfileName = ProfileName,
+            ProfileLocation = ProfileLocation is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ProfileLocation),
+            Region = Region, EndpointUrl = EndpointUrl,
+        };
+        S3FlowLogSource source;
+        IReadOnlyList<string> keys;
+        try
+        {
+            source = new S3FlowLogSource(options, SessionState.PSVariable.GetValue("StoredAWSRegion") as string, WriteDebug);
+            keys = source.ListLogKeys(S3BucketName!, S3KeyPrefix, StartTimeOffset, EndTimeOffset, _cancel.Token);
+        }
+        catch (S3FlowLogException ex)
+        {
+            ThrowTerminatingError(S3Error(ex, $"s3://{S3BucketName}/{S3KeyPrefix}"));
+            yield break;
+        }
+        using (source)
+        {
+            WriteVerbose($"s3://{S3BucketName}/{S3KeyPrefix}: {keys.Count} log object(s)");
+            foreach (var key in keys)
+            {
+                Stream stream;
+                try { stream = source.Open(S3BucketName!, key, _cancel.Token); }
+                catch (S3FlowLogException ex) { WriteError(S3Error(ex, $"s3://{S3BucketName}/{key}")); continue; }
+                using (stream)
+                    foreach (var r in ReadStream(stream, $"s3://{S3BucketName}/{key}"))
+                        yield return r;
+            }
+        }
+    }
+
+    private static ErrorRecord S3Error(S3FlowLogException ex, string target)
+    {
+        var category = ex.ErrorId switch
+        {
+            S3FlowLogErrorIds.BucketNotFound => ErrorCategory.ObjectNotFound,
+            S3FlowLogErrorIds.AccessDenied => ErrorCategory.PermissionDenied,
+            S3FlowLogErrorIds.NoCredentials => ErrorCategory.AuthenticationError,
+            S3FlowLogErrorIds.ProfileNotFound => ErrorCategory.ObjectNotFound,
+            S3FlowLogErrorIds.ReadFailed => ErrorCategory.ReadError,
+            _ => ErrorCategory.InvalidArgument,
+        };
+        return new ErrorRecord(ex, ex.ErrorId, category, target);
     }
 
     /// <summary>Statistics of file reads, for -Verbose.</summary>

@@ -6,7 +6,7 @@ using PacketWalk.Core.Net;
 namespace PacketWalk.PowerShell.Cmdlets;
 
 /// <summary>
-/// <para type="synopsis">Reads VPC Flow Log records, typed, from files, folders, S3 or the pipeline, and filters them.</para>
+/// <para type="synopsis">Reads VPC Flow Log records, typed, from files, folders, an S3 bucket or the pipeline, and filters them.</para>
 /// <para type="description">Reads the default version-2 format and custom formats (from the header line of S3 files, or -LogFormat), plain or gzip, one record at a time: a day of logs is never loaded whole. Pipeline input may be lines of text, CloudWatch Logs events (objects with Message, as Get-CWLFilteredLogEvent returns), Logs Insights result rows (Field/Value pairs) or files. Writes one FlowLogRecord per record kept, for Format-Table, Where-Object and Export-Csv.</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "FlowLogRecord", DefaultParameterSetName = FileSet)]
@@ -89,27 +89,29 @@ public sealed class GetFlowLogRecordCommand : FlowLogCmdletBase
 
     protected override void ProcessRecord()
     {
-        if (!_pathsRead && Path is { Length: > 0 })
-        {
-            _pathsRead = true;
-            foreach (var full in ResolveLogPaths(Path))
-                foreach (var record in ReadPath(full))
-                    WriteObject(record);
-        }
+        ReadNamedSources();
         if (InputObject is not null)
             foreach (var record in RecordsFromInput(InputObject))
                 WriteObject(record);
     }
 
-    protected override void EndProcessing()
+    /// <summary>-Path and -S3BucketName are read once, at the first input (or at the end when nothing is piped).</summary>
+    private void ReadNamedSources()
     {
-        if (!_pathsRead && Path is { Length: > 0 })
-        {
-            _pathsRead = true;
+        if (_pathsRead) return;
+        _pathsRead = true;
+        if (Path is { Length: > 0 })
             foreach (var full in ResolveLogPaths(Path))
                 foreach (var record in ReadPath(full))
                     WriteObject(record);
-        }
+        if (S3BucketName is not null)
+            foreach (var record in ReadS3())
+                WriteObject(record);
+    }
+
+    protected override void EndProcessing()
+    {
+        ReadNamedSources();
         ReportSkippedIssues();
         WriteReadStatistics(_watch.Elapsed);
     }

@@ -9,7 +9,7 @@ namespace PacketWalk.PowerShell.Cmdlets;
 /// <summary>
 /// <para type="synopsis">Checks a computed packet path against VPC Flow Logs: did every ENI of the forward and return path log the flow?</para>
 /// <para type="description">Takes a walk (from Test-PacketPath, or Get-PacketPath's hops) and flow-log records, and writes one FlowLogHopEvidence per ENI of the forward and return path (seen or not, ACCEPT/REJECT, packets, bytes, first and last seen in local and UTC time, the matching records), plus one per ENI off the path that logged the flow. Records match the 5-tuple in either direction, in any order; a client port range (ephemeral) matches any port in it. Every row carries the summary verdict PathVerdict: Confirmed, Incomplete (records can be late or dropped) or Contradicted (a REJECT where the walk passes, or the flow on an ENI off the path). With -Summary, writes one FlowLogEvidenceReport per walk instead.</para>
-/// <para type="description">Either pipe the walk and give the records with -LogPath (or -S3BucketName), or give the walk with -Walk and pipe the records (lines, CloudWatch Logs events with Message, Logs Insights rows, FlowLogRecord objects, files).</para>
+/// <para type="description">Either pipe the walk and give the records with -LogPath or -S3BucketName/-S3KeyPrefix, or give the walk with -Walk and pipe the records (lines, CloudWatch Logs events with Message, Logs Insights rows, FlowLogRecord objects, files).</para>
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "PacketPathFlowLog")]
 [OutputType(typeof(FlowLogHopEvidence), typeof(FlowLogEvidenceReport))]
@@ -107,16 +107,19 @@ public sealed class TestPacketPathFlowLogCommand : FlowLogCmdletBase
         ReadFilter = CombinedFilter();
 
         bool fromFiles = LogPath is { Length: > 0 };
-        if (!fromFiles && !_recordsPiped)
+        if (!fromFiles && S3BucketName is null && !_recordsPiped)
         {
             ThrowTerminatingError(InputError(NoRecordSourceId, ErrorCategory.InvalidArgument,
-                "No flow-log records: give -LogPath (files or folders), or pipe records with -Walk.", null));
+                "No flow-log records: give -LogPath (files or folders) or -S3BucketName, or pipe records with -Walk.", null));
             return;
         }
         if (fromFiles)
             foreach (var full in ResolveLogPaths(LogPath!))
                 foreach (var record in ReadPath(full))
                     foreach (var m in _matchers) m.Add(record);
+        if (S3BucketName is not null)
+            foreach (var record in ReadS3())
+                foreach (var m in _matchers) m.Add(record);
 
         ReportSkippedIssues();
         WriteReadStatistics(_watch.Elapsed);
