@@ -236,6 +236,11 @@ public class FlowLogReaderTests
             new FlowLogFilter { StartTime = DateTimeOffset.FromUnixTimeSeconds(1671497150), EndTime = DateTimeOffset.FromUnixTimeSeconds(1671497170) },
             new FlowLogFilter { Flow = new FlowPortFilter(6, PortSet.Of(32768, 60999), PortSet.Of(8000)) },
             new FlowLogFilter { Flow = new FlowPortFilter(6, PortSet.Of(49999), PortSet.Of(8000)), InterfaceIds = new[] { "eni-084d826e4b1e0e190" }, Action = "REJECT" },
+            new FlowLogFilter { StartTime = DateTimeOffset.FromUnixTimeSeconds(1671497100) }.WithFlowsOf(new[]
+            {
+                new FlowLogFilter { Flow = new FlowPortFilter(6, PortSet.Of(49999), PortSet.Of(8000)) },
+                new FlowLogFilter { Flow = new FlowPortFilter(17, PortSet.Of(33000), PortSet.Of(443)) },
+            }),
         };
         foreach (var filter in filters)
         {
