@@ -305,6 +305,26 @@ public class FlowLogEvidenceTests
     }
 
     [Fact]
+    public void Edges_and_peering_attachments_on_the_path_are_not_expected_in_VPC_flow_logs()
+    {
+        // Out through a VPN attachment: the path ends at tgw-attach-…, which has no ENI (R-FL-12).
+        var model = ScenarioTests.ModelFor(Repo("tests", "scenarios", "tgw-vpn-dx-edges"));
+        var walk = new PacketWalker(model).Walk(new WalkRequest { Source = HostA, Destination = "192.168.10.10", Port = 443, SourcePort = 49999 });
+        var edge = walk.ForwardPath[^1];
+        Assert.StartsWith("tgw-attach-", edge);
+        var records = new[]
+        {
+            Rec(EniHostA, "10.0.9.132", "192.168.10.10", 49999, 443, "ACCEPT"),
+            Rec(EniA1b, "10.0.9.132", "192.168.10.10", 49999, 443, "ACCEPT"),
+        };
+        var report = FlowLogEvidenceMatcher.Match(walk, records);
+        Assert.DoesNotContain(report.Hops, h => h.NetworkInterfaceId == edge);
+        Assert.Contains(report.Notes, n => n.Contains(edge) && n.Contains("R-FL-12"));
+        Assert.Equal(new[] { EniHostA, EniA1b }, report.Hops.Where(h => h.Direction == WalkDirection.Forward).Select(h => h.NetworkInterfaceId));
+        Assert.All(report.Hops.Where(h => h.Direction == WalkDirection.Forward), h => Assert.Equal(HopEvidenceStatus.Confirmed, h.Status));
+    }
+
+    [Fact]
     public void Walk_without_addresses_is_rejected_with_the_walk_error_id()
     {
         var ex = Assert.Throws<FlowLogWalkException>(() => new FlowLogEvidenceMatcher(new PacketPathResult { Protocol = "tcp", Port = 8000 }));

@@ -74,7 +74,17 @@ public sealed class FlowLogEvidenceMatcher
         {
             var path = direction == WalkDirection.Forward ? _walk.ForwardPath : _walk.ReturnPath;
             for (int i = 0; i < path.Count; i++)
+            {
+                if (IsNotAnInterface(direction, path[i]))
+                {
+                    // A TGW peering attachment or an edge (VPN, Direct Connect, VGW) has no ENI: VPC Flow Logs never
+                    // see it; transit gateway flow logs do (R-FL-12).
+                    var note = $"{path[i]} ({direction} {i + 1}) is not a network interface: VPC Flow Logs cannot show it (transit gateway flow logs can, R-FL-12).";
+                    if (!_walkNotes.Contains(note)) _walkNotes.Add(note);
+                    continue;
+                }
                 AddExpectation(new Expectation(direction, i + 1, path[i], Classify(path[i], sourceEni, destinationEni), ExpectedFlowAction.Accept, TupleAt(direction, path[i])));
+            }
         }
 
         if (_walk.Verdict == PathVerdict.Blocked && _walk.BlockedDirection is { } blockedDirection && _walk.BlockedAt is { } at)
@@ -109,11 +119,11 @@ public sealed class FlowLogEvidenceMatcher
                 AddExpectation(e);
             }
         }
-        else if (at.StartsWith("acl-", StringComparison.Ordinal) && denyHop?.Step == HopStep.NaclOutbound && path.Count > 0)
+        else if (at.StartsWith("acl-", StringComparison.Ordinal) && denyHop?.Step == HopStep.NaclOutbound
+            && _expected.LastOrDefault(e => e.Direction == direction) is { } sender)
         {
             // R-FL-7: a NACL that denies outbound gives a REJECT on the ENI that sent the packet (for a reply: ACCEPT for
             // the request and REJECT for the response on the same ENI).
-            var sender = _expected.Last(e => e.Direction == direction);
             sender.Expected = ExpectedFlowAction.Reject;
             sender.Notes.Add($"the walk drops the packet at {at} (outbound); expected a REJECT on the sending ENI (R-FL-7)");
         }
@@ -131,6 +141,10 @@ public sealed class FlowLogEvidenceMatcher
             _walkNotes.Add($"The walk stops at {at} ({_walk.Reason}). Route-table and transit-gateway drops are not in VPC Flow Logs; transit gateway flow logs count them as packets-lost-* (R-FL-12).");
         }
     }
+
+    private bool IsNotAnInterface(WalkDirection direction, string entry) =>
+        !entry.StartsWith("eni-", StringComparison.Ordinal)
+        && _walk.Hops.Any(h => h.Direction == direction && h.Component == entry && h.Step is HopStep.TgwPeering or HopStep.Edge);
 
     private string? DestinationEni()
     {

@@ -67,7 +67,8 @@ public static class HopPathAssembler
 
     /// <summary>
     /// The ENIs the packet entered, in order, as the walker's path records them: the source ENI, attachment ENIs
-    /// (or the attachment id when its ENI is unknown), and the ENI it was delivered to. A security group that denies
+    /// (or the attachment id when its ENI is unknown), peering attachments and edges crossed (VPN, Direct Connect,
+    /// virtual private gateway), and the ENI it was delivered to. A security group that denies
     /// ingress keeps the packet out, so its ENI is not on the path.
     /// </summary>
     private static List<string> PathOf(IReadOnlyList<PacketHop> hops, WalkDirection direction)
@@ -80,6 +81,8 @@ public static class HopPathAssembler
             {
                 // An attachment the packet could not use (no subnet in the AZ, R-TGW-1) is where it stopped, not a path entry.
                 HopStep.TgwAttachmentEntry or HopStep.TgwAttachmentExit => h.Passed ? h.Component : null,
+                // Non-ENI path entries: a TGW peering attachment crossed, a VPN/Direct Connect/VGW edge left or entered.
+                HopStep.TgwPeering or HopStep.Edge => h.Passed ? h.Component : null,
                 // Denied ingress keeps the packet out; allowed ingress is followed by the Destination hop that names the ENI.
                 HopStep.SecurityGroupIngress => null,
                 _ => h.NetworkInterfaceId,
