@@ -74,6 +74,10 @@ public class ScenarioTests
             SourcePort = IntOrNull(c, "sourcePort"),
             IcmpType = IntOrNull(c, "icmpType"),
             IcmpCode = IntOrNull(c, "icmpCode"),
+            SourceIp = StringOrNull(c, "sourceIp"),
+            DestinationIp = StringOrNull(c, "destinationIp"),
+            SourceVpcId = StringOrNull(c, "sourceVpcId"),
+            DestinationVpcId = StringOrNull(c, "destinationVpcId"),
         };
         var result = new PacketWalker(ModelFor(folder)).Walk(request);
         var context = $"{scenario}/{caseName}: {result} | fwd {result.ForwardPathText} | ret {result.ReturnPathText} | {result.Explanation}";
@@ -83,15 +87,20 @@ public class ScenarioTests
         Assert.True(StringOrNull(c, "blockedAt") == result.BlockedAt, $"blockedAt: expected {StringOrNull(c, "blockedAt")}; {context}");
         Assert.True(StringOrNull(c, "reason") == result.Reason, $"reason: expected {StringOrNull(c, "reason")}; {context}");
         if (c.TryGetProperty("forwardPath", out var fp))
-            Assert.Equal(fp.EnumerateArray().Select(x => x.GetString()).ToList(), result.ForwardPath.ToList());
+            Assert.Equal(fp.EnumerateArray().Select(x => x.GetString()!).ToList(), result.ForwardPath.ToList());
         if (c.TryGetProperty("returnPath", out var rp))
-            Assert.Equal(rp.EnumerateArray().Select(x => x.GetString()).ToList(), result.ReturnPath.ToList());
+            Assert.Equal(rp.EnumerateArray().Select(x => x.GetString()!).ToList(), result.ReturnPath.ToList());
         if (c.TryGetProperty("edge", out var edge))
             Assert.True(edge.GetString() == result.EdgeId, $"edge: expected {edge.GetString()}, got {result.EdgeId}; {context}");
-        // Informational notes a case promises (AVAILABILITY_ZONE_CROSSED, appliance-mode ENI sets, …): each must start one note.
+        if (c.TryGetProperty("returnPortsAllowed", out var rpa) && rpa.ValueKind == JsonValueKind.String)
+            Assert.True(rpa.GetString() == result.ReturnPortsAllowed, $"returnPortsAllowed: expected {rpa.GetString()}, got {result.ReturnPortsAllowed}; {context}");
+        // Informational notes a case promises (AVAILABILITY_ZONE_CROSSED, REMAP_EPHEMERAL_PORT, appliance-mode ENI sets, …):
+        // each must appear in one note (a code usually opens the note; a translation note names it mid-sentence).
         if (c.TryGetProperty("notes", out var notes))
             foreach (var n in notes.EnumerateArray().Select(x => x.GetString()!))
-                Assert.True(result.Notes.Any(x => x.StartsWith(n, StringComparison.Ordinal)), $"note '{n}' missing; notes: {string.Join(" | ", result.Notes)}; {context}");
+                Assert.True(result.Notes.Any(x => x.Contains(n, StringComparison.Ordinal)), $"note '{n}' missing; notes: {string.Join(" | ", result.Notes)}; {context}");
+        if (c.TryGetProperty("hops", out var hopChecks))
+            AssertHopsInOrder(hopChecks, result, context);
         // Every verdict names what decided it; a walk that ends at the estate's edge names the edge.
         if (result.Verdict == PathVerdict.ReachableToEdge)
         {
@@ -113,6 +122,34 @@ public class ScenarioTests
         var folders = ScenarioFolders().Where(f => File.Exists(Path.Combine(f, "expected.json"))).ToList();
         Assert.True(folders.Count >= 12, $"expected at least 12 scenario folders with expected.json, found {folders.Count}");
     }
+
+    /// <summary>
+    /// Each object under "hops" names some hop fields (step, direction, component, decision, reason, sourceAddress, …); the
+    /// hops must contain matches for them in the order given, so a scenario can pin the header rewrite at a gateway.
+    /// </summary>
+    private static void AssertHopsInOrder(JsonElement checks, PacketPathResult result, string context)
+    {
+        int from = 0;
+        foreach (var check in checks.EnumerateArray())
+        {
+            var fields = check.EnumerateObject().Select(p => (Name: p.Name, Value: p.Value.ValueKind == JsonValueKind.Null ? null : p.Value.ToString())).ToList();
+            int found = -1;
+            for (int i = from; i < result.Hops.Count && found < 0; i++)
+                if (fields.All(f => HopField(result.Hops[i], f.Name) == f.Value)) found = i;
+            Assert.True(found >= 0, $"no hop after #{from} matches {check}; hops:\n{string.Join("\n", result.Hops.Select(DescribeHop))}\n{context}");
+            from = found + 1;
+        }
+    }
+
+    private static string? HopField(PacketHop hop, string name)
+    {
+        var property = typeof(PacketHop).GetProperty(char.ToUpperInvariant(name[0]) + name[1..])
+            ?? throw new InvalidOperationException($"PacketHop has no property {name}");
+        return property.GetValue(hop)?.ToString();
+    }
+
+    private static string DescribeHop(PacketHop h) =>
+        $"{h.Sequence} {h.Direction} {h.Step} {h.Component} {h.Decision} [{h.Rule}] {h.Reason} {h.SourceAddress}:{h.SourcePort} -> {h.DestinationAddress}:{h.DestinationPort}";
 
     private static int? IntOrNull(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;

@@ -33,5 +33,31 @@ internal sealed record Packet(
         : IpProtocol.IsIcmpFamily(Protocol) && IcmpType is { } t ? $"type {t} code {IcmpCode ?? 0}" : null;
 }
 
+/// <summary>What kind of thing a walk starts or ends at.</summary>
+internal enum EndpointKind
+{
+    /// <summary>An ENI: instance, network interface, NAT gateway or interface endpoint.</summary>
+    Interface,
+    /// <summary>An address no interface in the snapshot owns, inside a VPC or not.</summary>
+    Address,
+    /// <summary>An internet address, reached through (or coming from) an internet gateway.</summary>
+    Internet,
+    /// <summary>The AWS service behind a gateway endpoint.</summary>
+    GatewayEndpoint,
+    /// <summary>A transit gateway attachment.</summary>
+    TransitGatewayAttachment,
+    /// <summary>A virtual private gateway: the VPN / Direct Connect side of a VPC.</summary>
+    VirtualPrivateGateway,
+}
+
 /// <summary>A resolved walk endpoint: an interface (when the address belongs to one) and the address used.</summary>
-internal sealed record Endpoint(string Given, IpAddress Address, NetworkInterface? Interface, Instance? Instance);
+internal sealed record Endpoint(string Given, IpAddress Address, NetworkInterface? Interface, Instance? Instance)
+{
+    public EndpointKind Kind { get; init; } = Interface is null ? EndpointKind.Address : EndpointKind.Interface;
+    /// <summary>The gateway, endpoint or attachment id for the kinds that are not interfaces.</summary>
+    public string? ComponentId { get; init; }
+    /// <summary>The VPC of a gateway endpoint or virtual private gateway.</summary>
+    public string? VpcId { get; init; }
+    /// <summary>A choice the resolution made that the reader should know about (which endpoint ENI, which service address).</summary>
+    public string? Note { get; init; }
+}

@@ -67,17 +67,30 @@ public sealed partial class PacketWalker
         return parts.Count == 0 ? string.Join(" -> ", forward.Trace.Path) : string.Join(", ", parts);
     }
 
-    /// <summary>The reply packet: the request's 5-tuple reversed, carrying the flow's appliance-mode pins (R-TGW-6).</summary>
+    /// <summary>
+    /// The reply packet: the request's final header reversed — after every translation on the way (IGW 1:1 NAT, NAT
+    /// gateway SNAT and port remapping, §0 step 7) — carrying the flow's appliance-mode pins (R-TGW-6). The return leg
+    /// knows the forward's translations and appliances, so a NAT gateway maps the reply back and an appliance's
+    /// connection tracking admits it.
+    /// </summary>
     private LegOutcome ReplyTo(LegOutcome forward, Endpoint source, Endpoint destination, Packet forwardPacket)
     {
-        var reply = new Packet(destination.Address, source.Address, forwardPacket.Protocol,
-            forwardPacket.DestinationPorts, forwardPacket.SourcePorts, ReplyIcmpType(forwardPacket.Protocol, forwardPacket.IcmpType), forwardPacket.IcmpCode)
+        var final = forward.Packet;
+        var reply = new Packet(final.Destination, final.Source, forwardPacket.Protocol,
+            final.DestinationPorts, final.SourcePorts, ReplyIcmpType(forwardPacket.Protocol, forwardPacket.IcmpType), forwardPacket.IcmpCode)
         {
             SourceInterfaces = forward.DeliveredTo is { } server ? new[] { server } : Array.Empty<NetworkInterface>(),
-            FlowPins = forward.Packet.FlowPins,
+            FlowPins = final.FlowPins,
         };
-        if (forward.Kind == OutcomeKind.ReachedEdge) return ReturnFromEdge(forward, reply);
-        return RunLeg(WalkDirection.Return, destination with { Interface = forward.DeliveredTo }, source, reply);
+        var trace = new Trace
+        {
+            Target = source,
+            ForwardTranslations = forward.Trace.Translations.ToList(),
+            ForwardAppliances = forward.Trace.Appliances.ToList(),
+            ForwardPath = forward.Trace.Path.ToList(),
+        };
+        if (forward.Kind == OutcomeKind.ReachedEdge) return ReturnFromEdge(forward, reply, trace);
+        return StartReturnLeg(forward.Reached!, source, destination, reply, trace);
     }
 
     /// <summary>

@@ -10,10 +10,11 @@ public sealed partial class PacketWalker
         string? groupId = null, string? networkAclId = null, string? routeTableId = null, string? transitGatewayId = null,
         string? attachmentId = null, string? tgwRouteTableId = null, string? peeringId = null, string? internetGatewayId = null,
         string? egressOnlyId = null, string? natGatewayId = null, string? vpcEndpointId = null,
-        string? vpnGatewayId = null, string? vpnConnectionId = null)
+        string? vpnGatewayId = null, string? vpnConnectionId = null, string? vpcId = null)
     {
-        // TGW hops have no subnet; the TGW's own origin gives their region (a peering walk spans two).
+        // Hops without a subnet take their region from the VPC they belong to, or the TGW's own origin (a peering walk spans two).
         var origin = subnet?.Origin ?? eni?.Origin
+            ?? (vpcId is not null && _model.Vpcs.TryGetValue(vpcId, out var vpc) ? vpc.Origin : null)
             ?? (transitGatewayId is not null && _model.TransitGateways.TryGetValue(transitGatewayId, out var tgw) ? tgw.Origin : null);
         return new PacketHop
         {
@@ -25,8 +26,10 @@ public sealed partial class PacketWalker
             Reason = reason,
             Note = note,
             Region = origin?.Region,
-            OwnerId = subnet?.OwnerId ?? eni?.OwnerId ?? origin?.OwnerId,
-            VpcId = subnet?.VpcId ?? eni?.VpcId,
+            // The owner of the deciding resource: an interface's own account (a participant's ENI in a shared subnet),
+            // else the subnet's (its NACL and route table belong to the subnet owner).
+            OwnerId = eni?.OwnerId ?? subnet?.OwnerId ?? origin?.OwnerId,
+            VpcId = subnet?.VpcId ?? eni?.VpcId ?? vpcId,
             SubnetId = subnet?.SubnetId ?? eni?.SubnetId,
             AvailabilityZone = subnet?.AvailabilityZone ?? eni?.AvailabilityZone,
             NetworkInterfaceId = eni?.NetworkInterfaceId,
@@ -68,10 +71,16 @@ public sealed partial class PacketWalker
             }
         }
         else if (!sg.AllowsAll) note = $"only ports {sg.Allowed} are allowed";
+        bool unknown = sg.DeniesAll && sg.UnresolvedRules.Count > 0;
+        if (unknown)
+        {
+            reason = sg.UnresolvedRules[0].Code;
+            note = (note is null ? "" : note + "; ") + string.Join("; ", sg.UnresolvedRules.Select(u => u.Why));
+        }
         if (sg.MissingGroupIds.Count > 0)
             note = (note is null ? "" : note + "; ") + $"groups not in the snapshot: {string.Join(", ", sg.MissingGroupIds)}";
         var decidingGroup = sg.MatchingRules.Count > 0 ? sg.MatchingRules[0].GroupId : string.Join(",", sg.GroupIds);
-        return Hop(direction, step, eni, subnet, packet, sg.DeniesAll ? HopDecision.Deny : HopDecision.Allow, eni.NetworkInterfaceId,
+        return Hop(direction, step, eni, subnet, packet, unknown ? HopDecision.Unknown : sg.DeniesAll ? HopDecision.Deny : HopDecision.Allow, eni.NetworkInterfaceId,
             sg.RuleText, reason, note, groupId: decidingGroup);
     }
 

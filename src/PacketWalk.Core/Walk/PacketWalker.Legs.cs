@@ -5,27 +5,49 @@ namespace PacketWalk.Core.Walk;
 
 public sealed partial class PacketWalker
 {
-    /// <summary>One direction of the walk, from an interface to an endpoint.</summary>
-    private LegOutcome RunLeg(WalkDirection direction, Endpoint from, Endpoint to, Packet packet)
+    /// <summary>One direction of the walk, from an interface (or a gateway, attachment or the internet) to an endpoint.</summary>
+    private LegOutcome RunLeg(WalkDirection direction, Endpoint from, Endpoint to, Packet packet, Trace trace)
     {
-        var trace = new Trace();
+        trace.Target ??= to;
+        if (from.Note is { } fromNote) trace.Note(fromNote);
+        if (to.Note is { } toNote) trace.Note(toNote);
+        switch (from.Kind)
+        {
+            case EndpointKind.Internet:
+                return StartFromInternet(direction, from, to, packet, trace);
+            case EndpointKind.TransitGatewayAttachment:
+                return StartFromTransitGatewayAttachment(direction, from, packet, trace);
+            case EndpointKind.VirtualPrivateGateway:
+                return StartFromVirtualPrivateGateway(direction, from, packet, trace);
+        }
         var eni = from.Interface!;
         var subnet = _model.Subnets[eni.SubnetId];
         trace.AddToPath(eni.NetworkInterfaceId);
 
+        if (direction == WalkDirection.Forward && _addresses.VpcEndpointOf(eni) is { } endpoint && _model.VpcContaining(packet.Destination) is { } destinationVpc && destinationVpc.VpcId == eni.VpcId)
+            // R-VPCE-2: an interface endpoint answers connections (its replies pass); it does not open them into its own VPC.
+            return StopAt(direction, HopStep.InterfaceEndpoint, trace, packet, subnet, eni, OutcomeKind.Blocked, eni.NetworkInterfaceId, "VPCE_INTRA_VPC_TRAFFIC",
+                $"{endpoint.VpcEndpointId} ({endpoint.ServiceName})", $"The interface endpoint {endpoint.VpcEndpointId} cannot initiate traffic to {packet.Destination} in its own VPC {eni.VpcId} (R-VPCE-2).",
+                vpceId: endpoint.VpcEndpointId);
+
         // Step 1 (§0): the source interface's security groups, egress. A reply leaves by connection tracking (R-SG-2).
-        if (direction == WalkDirection.Forward)
+        if (HasNoSecurityGroups(eni, out var why))
+        {
+            trace.Hops.Add(Hop(direction, HopStep.SecurityGroupEgress, eni, subnet, packet, HopDecision.Info, eni.NetworkInterfaceId,
+                "no security groups", null, why, natGatewayId: _addresses.NatGatewayOf(eni)?.NatGatewayId));
+        }
+        else if (direction == WalkDirection.Forward)
         {
             var peerEnis = to.Interface is null ? Array.Empty<NetworkInterface>() : new[] { to.Interface };
-            // R-TGW-12: group references in outbound rules never work across a TGW; within the VPC they do.
-            bool refsUsable = to.Interface is not null && to.Interface.VpcId == eni.VpcId;
+            // R-TGW-12: group references in outbound rules never work across a TGW; within the VPC, and to a VPC
+            // peered in the same Region, they do (R-SG-9, R-SG-14).
+            bool refsUsable = to.Interface is not null && (to.Interface.VpcId == eni.VpcId || PeeredInOneRegion(eni.VpcId, to.Interface.VpcId));
             var sg = _groups.Evaluate(eni, RuleDirection.Outbound, packet.Destination, peerEnis, refsUsable, packet.Protocol, packet.DestinationPorts, packet.IcmpType, packet.IcmpCode);
             var hop = SecurityGroupHop(direction, HopStep.SecurityGroupEgress, eni, subnet,
-                refsUsable ? packet : packet with { GroupReferenceLossNote = $"an outbound rule's group reference matches only interfaces in {eni.VpcId}; across a transit gateway only inbound rules may reference groups (R-TGW-12)" }, sg);
+                refsUsable ? packet : packet with { GroupReferenceLossNote = $"an outbound rule's group reference matches only interfaces in {eni.VpcId} or a VPC peered with it in the same Region; across a transit gateway only inbound rules may reference groups (R-TGW-12)" }, sg);
             trace.Hops.Add(hop);
             if (sg.DeniesAll)
-                return Stop(OutcomeKind.Blocked, trace, packet, eni.NetworkInterfaceId, hop.Reason!, hop.Rule,
-                    $"The security groups of {eni.NetworkInterfaceId} allow no outbound {Describe(packet)}{(sg.ReferenceRulesNotApplied.Count > 0 ? $": {hop.Note}" : ".")}");
+                return SecurityGroupStop(trace, packet, eni, hop, sg, RuleDirection.Outbound);
         }
         else
         {
@@ -34,14 +56,50 @@ public sealed partial class PacketWalker
                 groupId: string.Join(",", eni.GroupIds)));
         }
 
-        // Step 2: same subnet is layer 2 — no route table, no NACL (R-RT-12, R-NACL-5).
-        if (to.Interface is { } target && target.SubnetId == eni.SubnetId && target.NetworkInterfaceId != eni.NetworkInterfaceId)
+        // Step 2: same subnet is layer 2 — no route table, no NACL (R-RT-12, R-NACL-5). Only a private address of the
+        // subnet counts: a public address goes out to the internet gateway even when it maps back into this subnet.
+        var neighbour = _model.NetworkInterfacesWithAddress(packet.Destination)
+            .FirstOrDefault(e => e.SubnetId == eni.SubnetId && e.NetworkInterfaceId != eni.NetworkInterfaceId);
+        if (neighbour is not null)
         {
             trace.Hops.Add(Hop(direction, HopStep.SameSubnet, eni, subnet, packet, HopDecision.Forward, subnet.SubnetId,
                 $"{packet.Destination} is in the same subnet", null, "delivered at layer 2: no route table or network ACL applies (R-RT-12, R-NACL-5)"));
-            return Deliver(direction, target, packet, trace);
+            return Deliver(direction, neighbour, packet, trace);
         }
         return RouteFromSubnet(direction, subnet, packet, trace, arrivedFromTransitGateway: false, budget: HopBudget);
+    }
+
+    /// <summary>AWS-managed interfaces that carry no security groups: NAT gateways (R-NAT-2) and TGW attachments.</summary>
+    private bool HasNoSecurityGroups(NetworkInterface eni, out string why)
+    {
+        if (_addresses.NatGatewayOf(eni) is not null || string.Equals(eni.InterfaceType, "nat_gateway", StringComparison.OrdinalIgnoreCase))
+        {
+            why = "a NAT gateway has no security groups; only its subnet's network ACL filters it (R-NAT-2)";
+            return true;
+        }
+        if (string.Equals(eni.InterfaceType, "transit_gateway", StringComparison.OrdinalIgnoreCase))
+        {
+            why = "a transit gateway attachment interface has no security groups";
+            return true;
+        }
+        why = "";
+        return false;
+    }
+
+    /// <summary>A security group allowed none of the packet: Unknown when a group or list it needs is missing, else Blocked.</summary>
+    private LegOutcome SecurityGroupStop(Trace trace, Packet packet, NetworkInterface eni, PacketHop hop, SecurityGroupDecision sg, RuleDirection ruleDirection)
+    {
+        var dir = ruleDirection == RuleDirection.Outbound ? "outbound" : "inbound";
+        if (sg.UnresolvedRules.Count > 0)
+            return Stop(OutcomeKind.Unknown, trace, packet, eni.NetworkInterfaceId, hop.Reason!, hop.Rule,
+                $"No rule of {eni.NetworkInterfaceId} that the snapshot can resolve allows {dir} {Describe(packet)}, and {string.Join("; ", sg.UnresolvedRules.Select(u => u.Why))}.");
+        if (ruleDirection == RuleDirection.Outbound)
+            return Stop(OutcomeKind.Blocked, trace, packet, eni.NetworkInterfaceId, hop.Reason!, hop.Rule,
+                $"The security groups of {eni.NetworkInterfaceId} allow no outbound {Describe(packet)}{(sg.ReferenceRulesNotApplied.Count > 0 ? $": {hop.Note}" : ".")}");
+        return Stop(OutcomeKind.Blocked, trace, packet, eni.NetworkInterfaceId, hop.Reason!, hop.Rule,
+            sg.ReferenceRulesNotApplied.Count > 0
+                ? $"Only a security-group reference would admit {Describe(packet)} at {eni.NetworkInterfaceId}, and group identity does not survive this path: {packet.GroupReferenceLossNote}"
+                : $"The security groups of {eni.NetworkInterfaceId} allow no inbound {Describe(packet)} from {packet.Source}.");
     }
 
     /// <summary>Step 3-5: the subnet's route table decides the next hop; NACLs apply where the packet leaves and enters a subnet.</summary>
@@ -56,6 +114,15 @@ public sealed partial class PacketWalker
                 $"Neither an associated nor a main route table of {subnet.VpcId} is in the snapshot.");
         var lookup = RouteResolver.Lookup(_model, table, packet.Destination);
         var mainText = isMain ? " (main route table)" : "";
+        if (lookup.MissingPrefixListIds.Count > 0)
+            trace.Note($"{table.RouteTableId} routes to prefix list{(lookup.MissingPrefixListIds.Count == 1 ? "" : "s")} {string.Join(", ", lookup.MissingPrefixListIds)}, not in the snapshot; {(lookup.Route is null ? "one of them may match" : "a more specific entry in one of them would win")} {packet.Destination}");
+        if (lookup.Route is null && lookup.MissingPrefixListIds.Count > 0)
+        {
+            var hop = RouteHop(direction, subnet, table, packet, HopDecision.Unknown, $"no known route matches {packet.Destination}{mainText}", "UNKNOWN_RESOURCE");
+            trace.Hops.Add(hop);
+            return Stop(OutcomeKind.Unknown, trace, packet, table.RouteTableId, "UNKNOWN_RESOURCE", hop.Rule,
+                $"No route of {table.RouteTableId} that the snapshot can resolve matches {packet.Destination}, and the entries of {string.Join(", ", lookup.MissingPrefixListIds)} are missing.");
+        }
         if (lookup.Route is null)
         {
             var hop = RouteHop(direction, subnet, table, packet, HopDecision.NoRoute, $"no route matches {packet.Destination}{mainText}", "NO_ROUTE_TO_DESTINATION");
@@ -91,6 +158,14 @@ public sealed partial class PacketWalker
                 return EnterTransitGateway(direction, subnet, route.TargetId!, packet, trace, table, budget - 1);
             case RouteTargetType.VirtualPrivateGateway:
                 return LeaveToVirtualPrivateGateway(direction, subnet, route, table, packet, trace);
+            case RouteTargetType.InternetGateway:
+            case RouteTargetType.EgressOnlyInternetGateway:
+            case RouteTargetType.NatGateway:
+            case RouteTargetType.VpcPeering:
+            case RouteTargetType.VpcEndpoint:
+            case RouteTargetType.NetworkInterface:
+            case RouteTargetType.Instance:
+                return RouteToVpcTarget(direction, subnet, route, table, packet, trace, budget - 1);
             default:
                 return RouteToOtherTarget(direction, subnet, route, table, packet, trace, budget - 1);
         }
@@ -124,6 +199,8 @@ public sealed partial class PacketWalker
     /// <summary>Step 6: the destination interface's security groups (forward), then delivery.</summary>
     private LegOutcome Deliver(WalkDirection direction, NetworkInterface target, Packet packet, Trace trace)
     {
+        // A NAT gateway maps a reply back to its client; an address another host also owns is a wrong delivery (R-PCX-5).
+        if (ArriveAtInterface(direction, target, packet, trace) is { } handled) return handled;
         var subnet = _model.Subnets[target.SubnetId];
         if (direction == WalkDirection.Forward)
         {
@@ -132,10 +209,7 @@ public sealed partial class PacketWalker
             var hop = SecurityGroupHop(direction, HopStep.SecurityGroupIngress, target, subnet, packet, sg);
             trace.Hops.Add(hop);
             if (sg.DeniesAll)
-                return Stop(OutcomeKind.Blocked, trace, packet, target.NetworkInterfaceId, hop.Reason!, hop.Rule,
-                    sg.ReferenceRulesNotApplied.Count > 0
-                        ? $"Only a security-group reference would admit {Describe(packet)} at {target.NetworkInterfaceId}, and group identity does not survive this path: {packet.GroupReferenceLossNote}"
-                        : $"The security groups of {target.NetworkInterfaceId} allow no inbound {Describe(packet)} from {packet.Source}.");
+                return SecurityGroupStop(trace, packet, target, hop, sg, RuleDirection.Inbound);
             packet = NarrowDestinationPorts(packet, sg.Allowed, hop, trace);
         }
         else
@@ -147,7 +221,11 @@ public sealed partial class PacketWalker
         trace.AddToPath(target.NetworkInterfaceId);
         trace.Hops.Add(Hop(direction, HopStep.Destination, target, subnet, packet, HopDecision.Deliver, target.NetworkInterfaceId,
             $"delivered to {target.NetworkInterfaceId}{(target.InstanceId is null ? "" : $" ({target.InstanceId})")}", null, null));
-        return new LegOutcome(OutcomeKind.Delivered, trace, packet) { DeliveredTo = target };
+        return new LegOutcome(OutcomeKind.Delivered, trace, packet)
+        {
+            DeliveredTo = target,
+            Reached = new Terminus(TerminusKind.Interface, target.NetworkInterfaceId) { Interface = target, VpcId = target.VpcId, AvailabilityZone = target.AvailabilityZone },
+        };
     }
 
     private readonly record struct NaclStep(Packet Packet, LegOutcome? Stop);

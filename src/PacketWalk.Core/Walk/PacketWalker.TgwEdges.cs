@@ -165,9 +165,8 @@ public sealed partial class PacketWalker
     /// The reply to a packet that left at an edge comes back in through the same edge (on-premises routing is assumed to
     /// be symmetric; it is out of scope). On a TGW the route table associated with the edge attachment decides.
     /// </summary>
-    private LegOutcome ReturnFromEdge(LegOutcome edge, Packet reply)
+    private LegOutcome ReturnFromEdge(LegOutcome edge, Packet reply, Trace trace)
     {
-        var trace = new Trace();
         if (edge.EdgeTransitGatewayId is { } tgw)
             return EnterTransitGatewayFromEdge(WalkDirection.Return, tgw, edge.EdgeId!, reply, trace, HopBudget);
         return EnterFromVirtualPrivateGateway(WalkDirection.Return, edge.EdgeId!, edge.EdgeVpcId!, reply, trace, HopBudget);

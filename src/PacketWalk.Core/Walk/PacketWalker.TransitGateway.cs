@@ -51,6 +51,8 @@ public sealed partial class PacketWalker
             $"into {transitGatewayId} through {attachment.TransitGatewayAttachmentId} in {attachmentSubnet.AvailabilityZone}", null,
             attachmentEni is null ? $"the attachment ENI in {attachmentSubnet.SubnetId} is not in the snapshot" : "the attachment sends all it receives to the transit gateway; its subnet's route table is not consulted (R-TGW-3)",
             transitGatewayId: transitGatewayId, attachmentId: attachment.TransitGatewayAttachmentId));
+        if (ReachedAttachment(direction, transitGatewayId, attachment.TransitGatewayAttachmentId, attachmentSubnet, attachmentSubnet.AvailabilityZone, packet, trace) is { } reachedOnEntry)
+            return reachedOnEntry;
         packet = LoseGroupReferencesAtEntry(packet, transitGatewayId, attachment, attachmentSubnet);
         return TransitGatewayRouting(direction, transitGatewayId, attachment.TransitGatewayAttachmentId, attachmentSubnet.AvailabilityZone, packet, trace, budget);
     }
@@ -167,6 +169,7 @@ public sealed partial class PacketWalker
                 $"The route's attachment {attachmentId} ({attachment.ResourceType}) is {attachment.State}; only available attachments carry traffic (R-TGW-8)"
                 + (attachment.State.Equals("pendingAcceptance", StringComparison.OrdinalIgnoreCase) ? ": the accepter side has not accepted it yet (R-TGW-18)." : "."),
                 transitGatewayId: transitGatewayId, attachmentId: attachmentId);
+        if (ReachedAttachment(direction, transitGatewayId, attachmentId, null, availabilityZone, packet, trace) is { } reached) return reached;
         if (!_model.TransitGatewayVpcAttachments.TryGetValue(attachmentId, out var vpcAttachment))
             return LeaveToNonVpcAttachment(direction, transitGatewayId, attachmentId, attachment, availabilityZone, packet, trace, budget);
         if (!vpcAttachment.State.Equals("available", StringComparison.OrdinalIgnoreCase))

@@ -33,8 +33,30 @@ public sealed partial class PacketWalker
             at = narrowing.Component;
             reason = narrowing.Reason ?? "SUBNET_ACL_RESTRICTION";
             rule = narrowing.Rule;
+            if (reply.Trace.NatPortNarrowing is { } nat)
+            {
+                // After a NAT gateway the client port is the NAT's choice in 1024-65535 (R-NAT-2): the NACLs on its side decide.
+                returnPortsAllowed = nat.Allowed.ToString();
+                explanation = $"Replies reach {nat.NatGatewayId} only on ports {nat.Allowed} of the {nat.Of} it maps connections to (R-NAT-2); connections it maps to other ports fail at {at}.";
+            }
+            else
+            {
+                returnPortsAllowed = reply.Packet.DestinationPorts.ToString();
+                explanation = $"Replies get back only to client ports {returnPortsAllowed} of {forwardPacket.SourcePorts}; connections from other ephemeral ports fail at {at}.";
+            }
+        }
+        else if (reply is not null && AsymmetricAppliance(forward.Trace, reply.Trace) is { } appliance)
+        {
+            // R-RT-13: return traffic must pass the same appliance; whether one that saw only half the flow forwards the
+            // rest depends on its software, which PacketWalk cannot see.
+            verdict = PathVerdict.Ambiguous;
+            direction = WalkDirection.Return;
+            at = appliance;
+            reason = "APPLIANCE_ASYMMETRIC_ROUTING";
+            rule = forward.Trace.Appliances.Contains(appliance) ? "the reply does not pass the appliance" : "the request did not pass the appliance";
+            explanation = $"{(forward.Trace.Appliances.Contains(appliance) ? "The request passes" : "Only the reply passes")} the appliance {appliance}, the "
+                + $"{(forward.Trace.Appliances.Contains(appliance) ? "reply does not" : "request did not")}: middlebox routing needs both directions through the same appliance (R-RT-13); a stateful appliance drops this flow.";
             returnPortsAllowed = reply.Packet.DestinationPorts.ToString();
-            explanation = $"Replies get back only to client ports {returnPortsAllowed} of {forwardPacket.SourcePorts}; connections from other ephemeral ports fail at {at}.";
         }
         else if (forward.Kind == OutcomeKind.ReachedEdge || reply?.Kind == OutcomeKind.ReachedEdge)
         {
@@ -78,7 +100,11 @@ public sealed partial class PacketWalker
             ReturnPortsAllowed = IpProtocol.HasPorts(forwardPacket.Protocol) ? returnPortsAllowed : null,
             Notes = notes,
             Hops = hops,
-            Region = source.Interface?.Origin.Region,
+            Region = source.Interface?.Origin.Region ?? hops.FirstOrDefault(h => h.Region is not null)?.Region,
         };
     }
+
+    /// <summary>An appliance on one leg of the flow but not the other, if any.</summary>
+    private static string? AsymmetricAppliance(Trace forward, Trace reply) =>
+        forward.Appliances.Except(reply.Appliances, StringComparer.Ordinal).Concat(reply.Appliances.Except(forward.Appliances, StringComparer.Ordinal)).FirstOrDefault();
 }

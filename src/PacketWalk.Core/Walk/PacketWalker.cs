@@ -19,29 +19,24 @@ public sealed partial class PacketWalker
 
     private readonly NetworkModel _model;
     private readonly SecurityGroupEvaluator _groups;
+    private readonly AddressBook _addresses;
 
     public PacketWalker(NetworkModel model)
     {
         _model = model;
         _groups = new SecurityGroupEvaluator(model);
+        _addresses = new AddressBook(model);
     }
 
     public NetworkModel Model => _model;
 
+    /// <summary>Public-address and gateway lookups over the model.</summary>
+    public AddressBook Addresses => _addresses;
+
     public PacketPathResult Walk(WalkRequest request)
     {
         ValidatePacket(request);
-        var destinationHint = IpAddress.TryParse(request.Destination, out var d) ? d : (IpAddress?)null;
-        var source = ResolveEndpoint(request.Source, request.SourceVpcId, "source", mustOwnInterface: true, familyHint: destinationHint);
-        var destination = ResolveEndpoint(request.Destination, request.DestinationVpcId, "destination", mustOwnInterface: false, familyHint: source.Address);
-        if (destination.Address.IsV6 != source.Address.IsV6)
-        {
-            var matched = source.Interface?.AllAddresses.FirstOrDefault(a => a.IsV6 == destination.Address.IsV6);
-            if (matched is null || matched.Value == default)
-                throw new WalkInputException(WalkErrorIds.InvalidPacket,
-                    $"{request.Source} has no {(destination.Address.IsV6 ? "IPv6" : "IPv4")} address to reach {destination.Address}.", request.Source);
-            source = source with { Address = matched.Value };
-        }
+        var (source, destination) = ResolveEndpoints(request);
 
         var clientPorts = request.SourcePort is { } sp ? PortSet.Of(sp)
             : PortSet.Of(new[] { source.Instance?.IsWindows == true ? WindowsEphemeral : LinuxEphemeral });
@@ -59,7 +54,10 @@ public sealed partial class PacketWalker
             icmpType, icmpCode)
         { SourceInterfaces = source.Interface is null ? Array.Empty<NetworkInterface>() : new[] { source.Interface } };
 
-        var (forward, returnLeg) = WalkReturn(RunLeg(WalkDirection.Forward, source, destination, forwardPacket), source, destination, forwardPacket);
+        // The forward leg, then the reply from wherever it ended (Flow.cs: per distinct AWS choice, from the final header).
+        var (forward, returnLeg) = WalkReturn(
+            EndsAtTarget(destination, RunLeg(WalkDirection.Forward, source, destination, forwardPacket, new Trace { Target = destination })),
+            source, destination, forwardPacket);
         var hops = new List<PacketHop>(forward.Trace.Hops);
         var notes = new List<string>(forward.Trace.Notes);
         if (returnLeg is not null)
@@ -72,6 +70,47 @@ public sealed partial class PacketWalker
         }
         for (int i = 0; i < hops.Count; i++) hops[i].Sequence = i + 1;
         return Compose(request, source, destination, forwardPacket, forward, returnLeg, hops, notes);
+    }
+
+    /// <summary>
+    /// A destination named as a gateway, gateway endpoint or attachment is reached only if the packet ends there: a packet
+    /// for its address that leaves by another way does not count.
+    /// </summary>
+    private LegOutcome EndsAtTarget(Endpoint destination, LegOutcome forward)
+    {
+        if (forward.Kind is not (OutcomeKind.Delivered or OutcomeKind.ReachedEdge)) return forward;
+        var endId = forward.Reached?.ComponentId ?? forward.EdgeId ?? "";
+        if (forward.Reached?.Interface is { } eni && _addresses.VpcEndpointOf(eni) is { } endpoint)
+            forward.Trace.Note($"{eni.NetworkInterfaceId} is an interface of {endpoint.VpcEndpointId} ({endpoint.ServiceName}); the service behind the endpoint is not walked");
+        if (destination.Kind is not (EndpointKind.Internet or EndpointKind.GatewayEndpoint or EndpointKind.TransitGatewayAttachment)
+            || destination.ComponentId is not { } wanted || wanted == endId)
+            return forward;
+        var trace = forward.Trace;
+        trace.Hops.Add(Hop(WalkDirection.Forward, HopStep.Destination, forward.Reached?.Interface, null, forward.Packet, HopDecision.Deny, endId,
+            $"ends at {endId}, not {wanted}", "NO_ROUTE_TO_DESTINATION", null));
+        return Stop(OutcomeKind.Blocked, trace, forward.Packet, endId, "NO_ROUTE_TO_DESTINATION", $"ends at {endId}, not {wanted}",
+            $"The packet to {destination.Address} ends at {endId}; no route takes it to the destination {wanted}.");
+    }
+
+    /// <summary>Starts the reply where the forward packet ended: at the server's ENI, behind a gateway, or at an attachment.</summary>
+    private LegOutcome StartReturnLeg(Terminus end, Endpoint client, Endpoint server, Packet reply, Trace trace)
+    {
+        switch (end.Kind)
+        {
+            case TerminusKind.Interface:
+                return RunLeg(WalkDirection.Return, server with { Interface = end.Interface, Kind = EndpointKind.Interface }, client, reply, trace);
+            case TerminusKind.Internet:
+                // The internet host answers the address it saw; it comes back in through the same gateway.
+                return EnterFromInternet(WalkDirection.Return, _model.InternetGateways[end.ComponentId], reply, trace, HopBudget);
+            case TerminusKind.EgressOnlyInternet:
+                return ReplyThroughEgressOnlyGateway(end, reply, trace);
+            case TerminusKind.GatewayEndpointService:
+                return ReplyFromGatewayEndpoint(end, reply, trace);
+            case TerminusKind.TransitGatewayAttachment:
+                return ReplyFromTransitGatewayAttachment(end, reply, trace);
+            default:
+                throw new InvalidOperationException($"unhandled terminus {end.Kind}");
+        }
     }
 
     private static int? ReplyIcmpType(int protocol, int? type) => (protocol, type) switch
@@ -96,47 +135,5 @@ public sealed partial class PacketWalker
         }
         if (request.IcmpType is < -1 or > 255 || request.IcmpCode is < -1 or > 255)
             throw new WalkInputException(WalkErrorIds.InvalidPacket, "ICMP type and code must be 0-255.");
-    }
-
-    private Endpoint ResolveEndpoint(string given, string? vpcId, string role, bool mustOwnInterface, IpAddress? familyHint)
-    {
-        given = given.Trim();
-        if (given.StartsWith("i-", StringComparison.Ordinal))
-        {
-            if (!_model.Instances.TryGetValue(given, out var instance))
-                throw new WalkInputException(WalkErrorIds.EndpointNotFound, $"The {role} instance {given} is not in the snapshot.", given);
-            var enis = _model.NetworkInterfacesOfInstance(given);
-            if (enis.Count == 0)
-                throw new WalkInputException(WalkErrorIds.EndpointNotFound, $"The {role} instance {given} has no network interface in the snapshot.", given);
-            var primary = enis[0];
-            return new Endpoint(given, PrimaryAddress(primary, familyHint, given), primary, instance);
-        }
-        if (given.StartsWith("eni-", StringComparison.Ordinal))
-        {
-            if (!_model.NetworkInterfaces.TryGetValue(given, out var eni))
-                throw new WalkInputException(WalkErrorIds.EndpointNotFound, $"The {role} network interface {given} is not in the snapshot.", given);
-            return new Endpoint(given, PrimaryAddress(eni, familyHint, given), eni, InstanceOf(eni));
-        }
-        if (!IpAddress.TryParse(given, out var address))
-            throw new WalkInputException(WalkErrorIds.InvalidEndpoint, $"The {role} '{given}' is not an instance id, a network interface id or an IP address.", given);
-        var owners = _model.NetworkInterfacesWithAddress(address).Where(e => vpcId is null || e.VpcId == vpcId).ToList();
-        if (owners.Select(e => e.VpcId).Distinct().Count() > 1)
-            throw new WalkInputException(WalkErrorIds.EndpointAmbiguous,
-                $"The {role} address {address} belongs to interfaces in several VPCs ({string.Join(", ", owners.Select(e => $"{e.NetworkInterfaceId} in {e.VpcId}"))}); say which with -{(role == "source" ? "Source" : "Destination")}VpcId.", given);
-        if (owners.Count == 0 && mustOwnInterface)
-            throw new WalkInputException(WalkErrorIds.EndpointNotFound, $"No network interface in the snapshot has the {role} address {address}.", given);
-        var owner = owners.FirstOrDefault();
-        return new Endpoint(given, address, owner, owner is null ? null : InstanceOf(owner));
-    }
-
-    private Instance? InstanceOf(NetworkInterface eni) => eni.InstanceId is { } id && _model.Instances.TryGetValue(id, out var i) ? i : null;
-
-    private static IpAddress PrimaryAddress(NetworkInterface eni, IpAddress? familyHint, string given)
-    {
-        if (familyHint is { IsV6: true } && eni.Ipv6Addresses.Count > 0) return eni.Ipv6Addresses[0];
-        if (eni.PrimaryPrivateIp is { } p) return p;
-        if (eni.PrivateIps.Count > 0) return eni.PrivateIps[0];
-        if (eni.Ipv6Addresses.Count > 0) return eni.Ipv6Addresses[0];
-        throw new WalkInputException(WalkErrorIds.InvalidEndpoint, $"{given} has no IP address in the snapshot.", given);
     }
 }

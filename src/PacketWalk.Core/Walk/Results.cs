@@ -187,4 +187,11 @@ public sealed record WalkRequest
     /// <summary>Disambiguates a source IP that exists in several VPCs.</summary>
     public string? SourceVpcId { get; init; }
     public string? DestinationVpcId { get; init; }
+    /// <summary>
+    /// The source address, as Reachability Analyzer's SourceIp: picks one of an interface's addresses, and is required
+    /// when the source is an internet gateway, a transit gateway attachment or a virtual private gateway.
+    /// </summary>
+    public string? SourceIp { get; init; }
+    /// <summary>The destination address, as Reachability Analyzer's DestinationIp (see <see cref="SourceIp"/>).</summary>
+    public string? DestinationIp { get; init; }
 }

@@ -7,6 +7,8 @@ namespace PacketWalk.Core.Walk;
 /// <summary>The outcome of a route-table lookup.</summary>
 public sealed record RouteLookup(Route? Route, Cidr? MatchedPrefix, IReadOnlyList<Route> Tied)
 {
+    /// <summary>Prefix lists named by routes of the table but absent from the snapshot: their entries could match.</summary>
+    public IReadOnlyList<string> MissingPrefixListIds { get; init; } = Array.Empty<string>();
     /// <summary>R-RT-7: several prefix-list routes with overlapping CIDRs to different targets — AWS picks one at random.</summary>
     public bool Ambiguous => Tied.Count > 1;
 }
@@ -23,8 +25,11 @@ public static class RouteResolver
         Cidr? bestPrefix = null;
         int bestRank = int.MaxValue;
         List<Route>? tied = null;
+        List<string>? missing = null;
         foreach (var route in table.Routes)
         {
+            if (route.DestinationCidr is null && route.DestinationPrefixListId is { } pl && !model.PrefixLists.ContainsKey(pl))
+                (missing ??= new List<string>()).Add(pl);
             foreach (var prefix in Prefixes(model, route))
             {
                 if (!prefix.Contains(destination)) continue;
@@ -42,7 +47,10 @@ public static class RouteResolver
                 }
             }
         }
-        return new RouteLookup(best, bestPrefix, (IReadOnlyList<Route>?)tied ?? Array.Empty<Route>());
+        return new RouteLookup(best, bestPrefix, (IReadOnlyList<Route>?)tied ?? Array.Empty<Route>())
+        {
+            MissingPrefixListIds = (IReadOnlyList<string>?)missing?.Distinct(StringComparer.Ordinal).ToList() ?? Array.Empty<string>(),
+        };
     }
 
     private static IEnumerable<Cidr> Prefixes(NetworkModel model, Route route)

@@ -1,4 +1,5 @@
 using PacketWalk.Core.Model;
+using PacketWalk.Core.Net;
 
 namespace PacketWalk.Core.Walk;
 
@@ -31,15 +32,38 @@ internal sealed class Trace
     /// <summary>Appliance-mode attachments whose flow pin this leg looked up: only pins on these can change the leg (R-TGW-6).</summary>
     public HashSet<string> ConsultedPins { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>What this leg is heading for: arriving at any other interface with the destination address is a wrong delivery.</summary>
+    public Endpoint? Target { get; set; }
+    /// <summary>Source translations made on this leg (NAT gateway), in order; the return leg undoes them (§0 step 7).</summary>
+    public List<NatTranslation> Translations { get; } = new();
+    /// <summary>On the return leg: the translations the forward leg made, so a NAT gateway can map the reply back.</summary>
+    public IReadOnlyList<NatTranslation> ForwardTranslations { get; set; } = Array.Empty<NatTranslation>();
+    /// <summary>On the return leg: the components the forward leg passed, so a stateful gateway can admit the reply.</summary>
+    public IReadOnlyList<string> ForwardPath { get; set; } = Array.Empty<string>();
+    /// <summary>Appliance ENIs (middlebox routing) this leg went through, in order.</summary>
+    public List<string> Appliances { get; } = new();
+    /// <summary>On the return leg: the appliances of the forward leg, whose connection tracking admits the reply.</summary>
+    public IReadOnlyList<string> ForwardAppliances { get; set; } = Array.Empty<string>();
+    /// <summary>The VPC the packet last entered from outside, and through what (vpc-peering, virtual-private-gateway, …).</summary>
+    public (string VpcId, string Via)? EnteredVpc { get; set; }
+    /// <summary>Set on the return leg when a NAT gateway's ports narrowed: the NAT-side ports that get back, for the verdict.</summary>
+    public (string NatGatewayId, PortSet Allowed, PortSet Of)? NatPortNarrowing { get; set; }
+
     public Trace Clone()
     {
-        var t = new Trace { FirstNarrowing = FirstNarrowing };
+        var t = new Trace
+        {
+            FirstNarrowing = FirstNarrowing, Target = Target, ForwardTranslations = ForwardTranslations,
+            ForwardAppliances = ForwardAppliances, ForwardPath = ForwardPath, EnteredVpc = EnteredVpc, NatPortNarrowing = NatPortNarrowing,
+        };
         t.TgwDeliveries.AddRange(TgwDeliveries);
         t.ConsultedPins.UnionWith(ConsultedPins);
         t.Hops.AddRange(Hops);
         t.Path.AddRange(Path);
         t.Notes.AddRange(Notes);
         t.Visited.UnionWith(Visited);
+        t.Translations.AddRange(Translations);
+        t.Appliances.AddRange(Appliances);
         return t;
     }
 
@@ -58,6 +82,8 @@ internal sealed class Trace
 internal sealed record LegOutcome(OutcomeKind Kind, Trace Trace, Packet Packet)
 {
     public NetworkInterface? DeliveredTo { get; init; }
+    /// <summary>Where a delivered leg ended: an interface, the internet behind a gateway, a gateway endpoint's service, an attachment.</summary>
+    public Terminus? Reached { get; init; }
     public string? At { get; init; }
     public string? Reason { get; init; }
     public string? Rule { get; init; }
@@ -89,8 +115,36 @@ internal sealed record LegOutcome(OutcomeKind Kind, Trace Trace, Packet Packet)
     /// </summary>
     public string Signature => Kind == OutcomeKind.ReachedEdge
         ? $"{Kind}|{Packet.DestinationPorts}"
-        : $"{Kind}|{At}|{Reason}|{DeliveredTo?.NetworkInterfaceId}|{Packet.DestinationPorts}";
+        : $"{Kind}|{At}|{Reason}|{DeliveredTo?.NetworkInterfaceId}|{Reached?.ComponentId}|{Packet.DestinationPorts}";
 
     /// <summary>What the reply depends on besides the flow pins: where the forward ended.</summary>
-    public string ReturnKey => $"{Kind}|{DeliveredTo?.NetworkInterfaceId}|{EdgeId}|{Packet.DestinationPorts}";
+    public string ReturnKey => $"{Kind}|{DeliveredTo?.NetworkInterfaceId}|{Reached?.ComponentId}|{EdgeId}|{Packet.Source}|{Packet.DestinationPorts}";
+}
+
+/// <summary>One source translation: the NAT gateway rewrote Original* to Translated* (R-NAT-1/2).</summary>
+internal sealed record NatTranslation(string NatGatewayId, IpAddress OriginalSource, PortSet OriginalPorts, IpAddress TranslatedSource, PortSet TranslatedPorts);
+
+internal enum TerminusKind
+{
+    /// <summary>An ENI received the packet (instance, NAT gateway, interface endpoint, …).</summary>
+    Interface,
+    /// <summary>The packet left through an internet gateway to an address outside the estate.</summary>
+    Internet,
+    /// <summary>The packet left through an egress-only internet gateway (IPv6).</summary>
+    EgressOnlyInternet,
+    /// <summary>The packet reached the AWS service behind a gateway endpoint.</summary>
+    GatewayEndpointService,
+    /// <summary>The packet reached the transit gateway attachment named as the destination.</summary>
+    TransitGatewayAttachment,
+}
+
+/// <summary>Where a delivered leg ended; the return leg starts here with the reply built from the final header.</summary>
+internal sealed record Terminus(TerminusKind Kind, string ComponentId)
+{
+    public NetworkInterface? Interface { get; init; }
+    public string? VpcId { get; init; }
+    public string? TransitGatewayId { get; init; }
+    public string? AvailabilityZone { get; init; }
+    /// <summary>For an attachment: the attachment subnet when the packet entered the transit gateway through it from its VPC.</summary>
+    public string? EntrySubnetId { get; init; }
 }
