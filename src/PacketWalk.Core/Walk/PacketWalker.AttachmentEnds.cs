@@ -31,14 +31,14 @@ public sealed partial class PacketWalker
             // A VPC attachment takes traffic in each of its zones; the zone decides delivery by AZ affinity (R-TGW-4).
             return Branch(trace, zones.Select(az => (Func<Trace, LegOutcome>)(tr => TransitGatewayRouting(direction, transitGatewayId, attachmentId, az, packet, tr, HopBudget))).ToList(),
                 $"traffic can arrive on {attachmentId} in any of {string.Join(", ", zones)}", attachmentId);
-        return TransitGatewayRouting(direction, transitGatewayId, attachmentId, zones.FirstOrDefault() ?? "", packet, trace, HopBudget);
+        return TransitGatewayRouting(direction, transitGatewayId, attachmentId, zones.FirstOrDefault(), packet, trace, HopBudget);
     }
 
     /// <summary>
     /// The destination is this attachment: the walk ends when the packet enters the transit gateway through it from its VPC,
     /// or when the transit gateway sends it there. Null when the attachment is not the leg's target.
     /// </summary>
-    private LegOutcome? ReachedAttachment(WalkDirection direction, string transitGatewayId, string attachmentId, Subnet? entrySubnet, string availabilityZone, Packet packet, Trace trace)
+    private LegOutcome? ReachedAttachment(WalkDirection direction, string transitGatewayId, string attachmentId, Subnet? entrySubnet, string? availabilityZone, Packet packet, Trace trace)
     {
         if (trace.Target is not { Kind: EndpointKind.TransitGatewayAttachment } target || target.ComponentId != attachmentId) return null;
         trace.AddToPath(attachmentId);
@@ -71,22 +71,10 @@ public sealed partial class PacketWalker
         trace.Hops.Add(Hop(WalkDirection.Return, HopStep.TgwAttachmentEntry, null, null, reply, HopDecision.Forward, end.ComponentId,
             $"reply arrives on {end.ComponentId}", null, "the transit gateway routes the reply by the attachment's route table",
             transitGatewayId: end.TransitGatewayId, attachmentId: end.ComponentId));
-        return TransitGatewayRouting(WalkDirection.Return, end.TransitGatewayId!, end.ComponentId, end.AvailabilityZone ?? "", reply, trace, HopBudget);
+        return TransitGatewayRouting(WalkDirection.Return, end.TransitGatewayId!, end.ComponentId, end.AvailabilityZone, reply, trace, HopBudget);
     }
 
     /// <summary>On-premises traffic comes into the VPC through its virtual private gateway; a gateway route table may steer it (R-RT-11).</summary>
-    private LegOutcome StartFromVirtualPrivateGateway(WalkDirection direction, Endpoint from, Packet packet, Trace trace)
-    {
-        var vgwId = from.ComponentId!;
-        var vpcId = from.VpcId!;
-        trace.AddToPath(vgwId);
-        trace.Hops.Add(Hop(direction, HopStep.Edge, null, null, packet, HopDecision.Forward, vgwId,
-            $"{packet.Source} comes in through {vgwId}", null, "the VPN / Direct Connect side is not walked: the walk starts at the gateway", vpcId: vpcId));
-        trace.EnteredVpc = (vpcId, "virtual-private-gateway");
-        if (_model.Vpcs.TryGetValue(vpcId, out var vpc) && !vpc.ContainsAddress(packet.Destination))
-            // A virtual private gateway delivers only into its VPC: the local route or its gateway route table (R-RT-11, R-PCX-2).
-            return StopAt(direction, HopStep.Edge, trace, packet, null, null, OutcomeKind.Blocked, vgwId, "VGW_PRIVATE_IP_ASSOCIATION_FOR_INGRESS",
-                $"{packet.Destination} is not in {vpcId}", $"Traffic coming in through {vgwId} can go only to addresses of {vpcId}; {packet.Destination} is outside it.", vpcId: vpcId);
-        return EnterThroughGateway(direction, vgwId, vpcId, packet, trace, HopBudget);
-    }
+    private LegOutcome StartFromVirtualPrivateGateway(WalkDirection direction, Endpoint from, Packet packet, Trace trace) =>
+        EnterFromVirtualPrivateGateway(direction, from.ComponentId!, from.VpcId!, packet, trace, HopBudget);
 }

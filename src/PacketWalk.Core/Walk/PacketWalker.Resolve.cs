@@ -97,15 +97,17 @@ public sealed partial class PacketWalker
         }
         if (given.StartsWith("vgw-", StringComparison.Ordinal))
         {
-            // describe-vpn-gateways is not read; the route tables that name the gateway say which VPC it is attached to.
-            var table = _model.RouteTables.Values.OrderBy(r => r.RouteTableId, StringComparer.Ordinal)
-                .FirstOrDefault(r => r.Associations.Any(x => x.GatewayId == given) || r.Routes.Any(x => x.TargetId == given));
-            if (table is null) throw NotFound($"No route table in the snapshot names the virtual private gateway {given}, so its VPC is unknown.", given);
+            // describe-vpn-gateways says which VPC the gateway is attached to; without it, the route tables that name it do.
+            var vpcOfGateway = _model.VpnGateways.TryGetValue(given, out var vgw) ? vgw.AttachedVpcIds.FirstOrDefault()
+                : _model.RouteTables.Values.OrderBy(r => r.RouteTableId, StringComparer.Ordinal)
+                    .FirstOrDefault(r => r.Associations.Any(x => x.GatewayId == given) || r.Routes.Any(x => x.TargetId == given))?.VpcId;
+            if (vpcOfGateway is null)
+                throw NotFound($"The virtual private gateway {given} is attached to no VPC in the snapshot (neither describe-vpn-gateways nor a route table names its VPC).", given);
             if (role == Role.Destination)
                 throw new WalkInputException(WalkErrorIds.InvalidEndpoint, $"A virtual private gateway is walked as a source here; as a destination use the on-premises address.", given);
             var edgeAddress = address ?? throw new WalkInputException(WalkErrorIds.InvalidEndpoint,
                 $"A virtual private gateway carries many addresses: give the on-premises source address with {ipParameter}.", given);
-            return new Endpoint(given, edgeAddress, null, null) { Kind = EndpointKind.VirtualPrivateGateway, ComponentId = given, VpcId = table.VpcId };
+            return new Endpoint(given, edgeAddress, null, null) { Kind = EndpointKind.VirtualPrivateGateway, ComponentId = given, VpcId = vpcOfGateway };
         }
 
         if (!IpAddress.TryParse(given, out var ip))

@@ -194,33 +194,13 @@ public sealed partial class PacketWalker
         trace.AddToPath(vgwId);
         trace.Hops.Add(Hop(direction, HopStep.Edge, null, null, packet, HopDecision.Info, vgwId, $"{packet.Source} enters {vpcId} from {vgwId}", null,
             direction == WalkDirection.Return ? "assumed: on-premises routes the reply back to the gateway the request left by" : null, vpnGatewayId: vgwId));
-        if (_model.RouteTableForGateway(vgwId) is { } gatewayTable)
-        {
-            var lookup = RouteResolver.Lookup(_model, gatewayTable, packet.Destination);
-            if (lookup.Route is { } r)
-            {
-                if (r.IsBlackhole)
-                    return StopWithHop(direction, HopStep.GatewayRouteTable, trace, packet, null, OutcomeKind.Blocked, gatewayTable.RouteTableId, "BAD_STATE_ROUTE",
-                        r.Text, $"The route {r.DestinationText} in the gateway route table {gatewayTable.RouteTableId} of {vgwId} is a blackhole.");
-                if (r.TargetType != RouteTargetType.Local)
-                    return StopWithHop(direction, HopStep.GatewayRouteTable, trace, packet, null, OutcomeKind.Unknown, gatewayTable.RouteTableId, "UNSUPPORTED_COMPONENT",
-                        r.Text, $"The gateway route table {gatewayTable.RouteTableId} of {vgwId} sends {packet.Destination} to {r.TargetId} (R-RT-11), which this version does not walk from a virtual private gateway.");
-                trace.Hops.Add(Hop(direction, HopStep.GatewayRouteTable, null, null, packet, HopDecision.Forward, gatewayTable.RouteTableId, r.Text, null,
-                    $"gateway route table edge-associated with {vgwId} (R-RT-11)", routeTableId: gatewayTable.RouteTableId));
-            }
-        }
-        var target = _model.NetworkInterfacesWithAddress(packet.Destination).FirstOrDefault(e => e.VpcId == vpcId);
-        if (target is null)
-        {
-            bool inVpc = _model.Vpcs.TryGetValue(vpcId, out var vpc) && vpc.ContainsAddress(packet.Destination);
-            return StopWithHop(direction, HopStep.Edge, trace, packet, null, inVpc ? OutcomeKind.Unknown : OutcomeKind.Blocked, vgwId,
-                inVpc ? "UNKNOWN_DESTINATION" : "VPC_LOCAL_ROUTE_CIDR_RESTRICTION", $"{packet.Destination} from {vgwId}",
-                inVpc ? $"No network interface in {vpcId} has the address {packet.Destination} in the snapshot."
-                    : $"{packet.Destination} is outside {vpcId}: what enters from {vgwId} is delivered only inside the VPC (no transit through a VPC's gateway).",
+        trace.EnteredVpc = (vpcId, "virtual-private-gateway");
+        if (_model.Vpcs.TryGetValue(vpcId, out var vpc) && !vpc.ContainsAddress(packet.Destination))
+            return StopWithHop(direction, HopStep.Edge, trace, packet, null, OutcomeKind.Blocked, vgwId, "VPC_LOCAL_ROUTE_CIDR_RESTRICTION",
+                $"{packet.Destination} from {vgwId}",
+                $"{packet.Destination} is outside {vpcId}: what enters from {vgwId} is delivered only inside the VPC (no transit through a VPC's gateway).",
                 vpnGatewayId: vgwId);
-        }
-        var inbound = CheckNacl(direction, _model.Subnets[target.SubnetId], RuleDirection.Inbound, packet, trace);
-        if (inbound.Stop is { } stopIn) return stopIn;
-        return Deliver(direction, target, inbound.Packet, trace);
+        // R-RT-11: the gateway route table, if any, may send it to an appliance; otherwise the local route delivers it.
+        return EnterThroughGateway(direction, vgwId, vpcId, packet, trace, budget);
     }
 }

@@ -10,13 +10,20 @@ public abstract class PacketPathCommandBase : PacketWalkCmdlet
     public const string InvalidProtocolId = "PacketWalkInvalidProtocol";
     public const string PortRequiredId = "PacketWalkPortRequired";
 
-    /// <summary>Instance id, ENI id or IP address, or an object with an InstanceId / NetworkInterfaceId / PrivateIpAddress property.</summary>
+    /// <summary>
+    /// Instance, ENI, NAT gateway (nat-), VPC endpoint (vpce-), internet gateway (igw-), transit gateway attachment
+    /// (tgw-attach-) or virtual private gateway (vgw-) id, or an IP address (an address outside every VPC is an internet
+    /// host); or an object with an InstanceId / NetworkInterfaceId / PrivateIpAddress property.
+    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("InstanceId", "NetworkInterfaceId")]
     [ValidateNotNull]
     public object Source { get; set; } = null!;
 
-    /// <summary>Instance id, ENI id or IP address, or an object with an InstanceId / NetworkInterfaceId / PrivateIpAddress property.</summary>
+    /// <summary>
+    /// As for -Source (except vgw-); a gateway endpoint (vpce-) stands for its service, an internet gateway for the internet
+    /// behind it, and either is reached only if the packet ends there.
+    /// </summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
     public object Destination { get; set; } = null!;
@@ -56,6 +63,19 @@ public abstract class PacketPathCommandBase : PacketWalkCmdlet
     [ValidateNotNullOrEmpty]
     public string? DestinationVpcId { get; set; }
 
+    /// <summary>
+    /// The source address, as Reachability Analyzer's SourceIp: required for an igw-, tgw-attach- or vgw- source (the
+    /// internet or on-premises host), and picks one of an instance's or ENI's addresses.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? SourceIp { get; set; }
+
+    /// <summary>The destination address, as Reachability Analyzer's DestinationIp (see -SourceIp).</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    public string? DestinationIp { get; set; }
+
     /// <summary>A snapshot folder or file path, or an object from Import-PacketWalkSnapshot.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
     [SnapshotTransformation]
@@ -87,6 +107,8 @@ public abstract class PacketPathCommandBase : PacketWalkCmdlet
                     IcmpCode = IcmpCode,
                     SourceVpcId = SourceVpcId,
                     DestinationVpcId = DestinationVpcId,
+                    SourceIp = SourceIp,
+                    DestinationIp = DestinationIp,
                 };
                 WriteVerbose($"Walking {source} -> {destination} {IpProtocol.Name(protocol)}{(Port is { } p ? "/" + p : "")}");
                 PacketPathResult result;
