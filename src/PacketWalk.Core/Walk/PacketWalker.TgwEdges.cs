@@ -193,7 +193,7 @@ public sealed partial class PacketWalker
     {
         trace.AddToPath(vgwId);
         trace.Hops.Add(Hop(direction, HopStep.Edge, null, null, packet, HopDecision.Info, vgwId, $"{packet.Source} enters {vpcId} from {vgwId}", null,
-            direction == WalkDirection.Return ? "assumed: on-premises routes the reply back to the gateway the request left by" : null, vpnGatewayId: vgwId));
+            direction == WalkDirection.Return ? "assumed: on-premises routes the reply back to the gateway the request left by" : null, vpnGatewayId: vgwId, vpcId: vpcId));
         trace.EnteredVpc = (vpcId, "virtual-private-gateway");
         if (_model.Vpcs.TryGetValue(vpcId, out var vpc) && !vpc.ContainsAddress(packet.Destination))
             return StopWithHop(direction, HopStep.Edge, trace, packet, null, OutcomeKind.Blocked, vgwId, "VPC_LOCAL_ROUTE_CIDR_RESTRICTION",

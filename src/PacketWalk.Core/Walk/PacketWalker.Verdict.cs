@@ -53,9 +53,14 @@ public sealed partial class PacketWalker
             direction = WalkDirection.Return;
             at = appliance;
             reason = "APPLIANCE_ASYMMETRIC_ROUTING";
-            rule = forward.Trace.Appliances.Contains(appliance) ? "the reply does not pass the appliance" : "the request did not pass the appliance";
-            explanation = $"{(forward.Trace.Appliances.Contains(appliance) ? "The request passes" : "Only the reply passes")} the appliance {appliance}, the "
-                + $"{(forward.Trace.Appliances.Contains(appliance) ? "reply does not" : "request did not")}: middlebox routing needs both directions through the same appliance (R-RT-13); a stateful appliance drops this flow.";
+            var requestOnly = forward.Trace.Appliances.Except(reply.Trace.Appliances, StringComparer.Ordinal).ToList();
+            var replyOnly = reply.Trace.Appliances.Except(forward.Trace.Appliances, StringComparer.Ordinal).ToList();
+            rule = requestOnly.Count > 0 && replyOnly.Count > 0 ? $"request through {string.Join(", ", requestOnly)}, reply through {string.Join(", ", replyOnly)}"
+                : requestOnly.Count > 0 ? "the reply does not pass the appliance" : "the request did not pass the appliance";
+            explanation = (requestOnly.Count > 0 && replyOnly.Count > 0
+                    ? $"The request passes the appliance {string.Join(", ", requestOnly)}, the reply {string.Join(", ", replyOnly)} instead"
+                    : requestOnly.Count > 0 ? $"The request passes the appliance {appliance}, the reply does not" : $"Only the reply passes the appliance {appliance}")
+                + ": middlebox routing needs both directions through the same appliance (R-RT-13); a stateful appliance drops this flow, and whether it keeps state is not in the snapshot.";
             returnPortsAllowed = reply.Packet.DestinationPorts.ToString();
         }
         else if (forward.Kind == OutcomeKind.ReachedEdge || reply?.Kind == OutcomeKind.ReachedEdge)
