@@ -341,12 +341,14 @@ public class FlowLogEvidenceTests
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "expected.json")));
         var c = doc.RootElement.GetProperty("cases").EnumerateArray().First(x => x.GetProperty("name").GetString() == caseName);
         int? Int(string name) => c.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
+        string? Str(string name) => c.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
         var walk = new PacketWalker(ScenarioTests.ModelFor(folder)).Walk(new WalkRequest
         {
             Source = c.GetProperty("source").GetString()!,
             Destination = c.GetProperty("destination").GetString()!,
             Protocol = Net.IpProtocol.Parse(c.TryGetProperty("protocol", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString()! : "tcp"),
             Port = Int("port"), SourcePort = Int("sourcePort"), IcmpType = Int("icmpType"), IcmpCode = Int("icmpCode"),
+            SourceIp = Str("sourceIp"), DestinationIp = Str("destinationIp"), SourceVpcId = Str("sourceVpcId"), DestinationVpcId = Str("destinationVpcId"),
         });
         var assembled = Assert.Single(HopPathAssembler.Assemble(walk.Hops));
         Assert.Equal(walk.ForwardPath, assembled.ForwardPath);

@@ -68,7 +68,8 @@ public static class HopPathAssembler
     /// <summary>
     /// The ENIs the packet entered, in order, as the walker's path records them: the source ENI, attachment ENIs
     /// (or the attachment id when its ENI is unknown), peering attachments and edges crossed (VPN, Direct Connect,
-    /// virtual private gateway), and the ENI it was delivered to. A security group that denies
+    /// virtual private gateway), the gateways it passed (igw-, eigw-, pcx-, a gateway endpoint's vpce-), NAT gateway and
+    /// appliance ENIs, and the ENI (or gateway, endpoint or attachment) where it ended. A security group that denies
     /// ingress keeps the packet out, so its ENI is not on the path.
     /// </summary>
     private static List<string> PathOf(IReadOnlyList<PacketHop> hops, WalkDirection direction)
@@ -83,6 +84,14 @@ public static class HopPathAssembler
                 HopStep.TgwAttachmentEntry or HopStep.TgwAttachmentExit => h.Passed ? h.Component : null,
                 // Non-ENI path entries: a TGW peering attachment crossed, a VPN/Direct Connect/VGW edge left or entered.
                 HopStep.TgwPeering or HopStep.Edge => h.Passed ? h.Component : null,
+                // Gateways the packet passed: internet and egress-only gateways, peering connections, gateway endpoints.
+                HopStep.InternetGateway or HopStep.EgressOnlyInternetGateway or HopStep.VpcPeering or HopStep.GatewayEndpoint => h.Passed ? h.Component : null,
+                // A NAT gateway and an appliance are entered at their ENI (the NAT's id when its ENI is not in the snapshot).
+                HopStep.NatGateway or HopStep.Appliance => h.Passed ? h.NetworkInterfaceId ?? h.Component : null,
+                // An appliance whose source/destination check drops the packet never forwarded it.
+                HopStep.SourceDestinationCheck => null,
+                // The end of a leg: the ENI delivered to, or the gateway, endpoint or attachment where the walk ends.
+                HopStep.Destination => h.Decision == HopDecision.Deliver ? h.NetworkInterfaceId ?? h.Component : h.NetworkInterfaceId,
                 // Denied ingress keeps the packet out; allowed ingress is followed by the Destination hop that names the ENI.
                 HopStep.SecurityGroupIngress => null,
                 _ => h.NetworkInterfaceId,

@@ -16,12 +16,12 @@ public sealed partial class PacketWalker
         _model.TransitGatewayVpcAttachments.TryGetValue(attachmentId, out var vpcAttachment);
         var transitGatewayId = attachment?.TransitGatewayId ?? vpcAttachment!.TransitGatewayId;
         var type = attachment?.ResourceType ?? "vpc";
-        trace.AddToPath(attachmentId);
         var state = attachment?.State ?? vpcAttachment?.State;
         if (state is not null && !string.Equals(state, "available", StringComparison.OrdinalIgnoreCase))
             return StopAt(direction, HopStep.TgwAttachmentEntry, trace, packet, null, null, OutcomeKind.Blocked, attachmentId, "BAD_STATE_ATTACHMENT",
                 $"{attachmentId} is {state}", $"The attachment {attachmentId} is {state}; only available attachments carry traffic (R-TGW-8).",
                 transitGatewayId: transitGatewayId, attachmentId: attachmentId);
+        trace.AddToPath(attachmentId);
         trace.Hops.Add(Hop(direction, HopStep.TgwAttachmentEntry, null, null, packet, HopDecision.Forward, attachmentId,
             $"{attachmentId} ({type}{(attachment?.ResourceId is { } r ? $" {r}" : "")})", null, "the walk starts on the attachment: the transit gateway routes what arrives on it",
             transitGatewayId: transitGatewayId, attachmentId: attachmentId));

@@ -121,7 +121,6 @@ public sealed partial class PacketWalker
     {
         if (packet.Destination.IsV6 && _addresses.EgressOnlyGatewayOfVpc(vpcId) is { } eigw)
         {
-            trace.AddToPath(eigw.EgressOnlyInternetGatewayId);
             return StopAt(direction, HopStep.EgressOnlyInternetGateway, trace, packet, null, null, OutcomeKind.Blocked, eigw.EgressOnlyInternetGatewayId, "EIGW_INBOUND_NOT_ALLOWED",
                 "internet-initiated IPv6 is not allowed",
                 $"{vpcId} reaches the IPv6 internet only through the egress-only gateway {eigw.EgressOnlyInternetGatewayId}, which admits replies to outbound connections and nothing the internet starts (R-EIGW-1).",
@@ -147,13 +146,18 @@ public sealed partial class PacketWalker
     private LegOutcome EnterFromInternet(WalkDirection direction, InternetGateway igw, Packet packet, Trace trace, int budget)
     {
         var igwId = igw.InternetGatewayId;
-        trace.AddToPath(igwId);
         var vpcId = igw.AttachedVpcIds.FirstOrDefault();
         if (vpcId is null)
             return StopAt(direction, HopStep.InternetGateway, trace, packet, null, null, OutcomeKind.Blocked, igwId, "BAD_STATE_ATTACHMENT",
                 $"{igwId} is detached", $"{igwId} is not attached to any VPC, so nothing comes in through it.", igwId: igwId);
         LegOutcome Refuse(string reason, string rule, string explanation) =>
             StopAt(direction, HopStep.InternetGateway, trace, packet, null, null, OutcomeKind.Blocked, igwId, reason, rule, explanation, igwId: igwId, vpcId: vpcId);
+
+        if (trace.Hops.Count == 0)
+            // The leg starts on the internet: one hop shows the header as the internet host sends it, before the gateway rewrites it.
+            trace.Hops.Add(Hop(direction, HopStep.SourceInterface, null, null, packet, HopDecision.Info, igwId,
+                $"{packet.Source} on the internet sends to {packet.Destination}", null, $"arrives at {igwId}, the internet side of {vpcId}",
+                internetGatewayId: igwId, vpcId: vpcId));
 
         if (!packet.Source.IsV6 && packet.Source.IsRfc1918)
             return Refuse("IGW_SOURCE_ADDRESS_NOT_IN_RFC1918_INGRESS", $"source {packet.Source} is RFC 1918 private space",
@@ -182,6 +186,8 @@ public sealed partial class PacketWalker
             rule = "IPv6: no translation";
             note = "IPv6 addresses are global: the gateway forwards without translation";
         }
+        // On the path only once it passes the packet in (a refused packet never entered the estate).
+        trace.AddToPath(igwId);
         trace.Hops.Add(Hop(direction, HopStep.InternetGateway, null, null, translated, HopDecision.Forward, igwId, rule, null, note, internetGatewayId: igwId, vpcId: vpcId));
         trace.EnteredVpc = (vpcId, "internet-gateway");
         return EnterThroughGateway(direction, igwId, vpcId, translated, trace, budget);
