@@ -1,0 +1,244 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using System.Xml.Linq;
+using PacketWalk.Core.Diagrams;
+using PacketWalk.Core.Net;
+using PacketWalk.Core.Snapshot;
+using PacketWalk.Core.Walk;
+
+namespace PacketWalk.Core.Tests;
+
+public class PathDiagramTests
+{
+    private const string HostA = "i-0a00000000000000a", HostB = "i-0b00000000000000b";
+
+    private static PacketPathResult Walk(NetworkModel model, string source, string destination, int port = 443) =>
+        new PacketWalker(model).Walk(new WalkRequest { Source = source, Destination = destination, Protocol = IpProtocol.Tcp, Port = port });
+
+    private static NetworkModel Scenario(string name) =>
+        ScenarioTests.ModelFor(Path.Combine(ScenarioTests.RepoRoot(), "tests", "scenarios", name));
+
+    [Fact]
+    public void The_seed_walk_becomes_the_packet_flow_figure()
+    {
+        var model = ReachabilityMatrixTests.Seed();
+        var result = Walk(model, HostA, HostB);
+        var d = PathDiagram.Build(result, model);
+
+        // Every ENI of both paths is a box, in its subnet, VPC and AZ.
+        foreach (var eni in result.ForwardPath.Concat(result.ReturnPath))
+        {
+            var node = Assert.Single(d.Nodes, n => n.Id == eni);
+            Assert.Equal(DiagramNodeKind.Interface, node.Kind);
+            Assert.Equal(model.NetworkInterfaces[eni].SubnetId, node.SubnetId);
+            Assert.Equal(model.NetworkInterfaces[eni].AvailabilityZone, node.AvailabilityZone);
+        }
+        Assert.Equal(new[] { "vpc-0a000000000000001", "vpc-0b000000000000001" }, d.Vpcs.Select(v => v.VpcId));
+        Assert.Single(d.Nodes, n => n.Kind == DiagramNodeKind.TransitGateway && n.Id == "tgw-0123456789abcdef0");
+        Assert.DoesNotContain(d.Nodes, n => n.Kind is DiagramNodeKind.Blocked or DiagramNodeKind.Warning);
+
+        // The seed's forward line, with the transit gateway between the attachment ENIs.
+        Assert.Equal(new[] { "eni-084d826e4b1e0e190", "eni-02632fc1186f1e023", "tgw-0123456789abcdef0", "eni-09cd3bddbd4bb7b1b", "eni-0092f8e2d29917a4c" },
+            Chain(d, WalkDirection.Forward));
+        Assert.Equal(new[] { "eni-0092f8e2d29917a4c", "eni-05888d6f1ed0595bb", "tgw-0123456789abcdef0", "eni-062a260949710dda8", "eni-084d826e4b1e0e190" },
+            Chain(d, WalkDirection.Return));
+        Assert.Equal(new[] { "F1", "F2", "F3", "F4" }, d.Edges.Where(e => e.Direction == WalkDirection.Forward).Select(e => e.Label));
+        Assert.Contains(d.Nodes, n => n.Lines.Contains("HOST-A i-0a00000000000000a"));
+    }
+
+    private static List<string> Chain(PathDiagram d, WalkDirection direction)
+    {
+        var edges = d.Edges.Where(e => e.Direction == direction && e.Step > 0).ToList();
+        return edges.Select(e => e.From).Append(edges[^1].To).ToList();
+    }
+
+    [Fact]
+    public void A_nacl_drop_ends_the_forward_chain_at_a_marker_in_the_subnet_of_that_nacl()
+    {
+        var model = Scenario("tgw-attachment-nacl-one-direction");
+        var result = Walk(model, "i-0a000000000000a02", HostB);
+        Assert.Equal(PathVerdict.Blocked, result.Verdict);
+        var d = PathDiagram.Build(result, model);
+
+        var marker = Assert.Single(d.Nodes, n => n.Kind == DiagramNodeKind.Blocked);
+        Assert.Contains("acl-0b00000000000b0a1", marker.Lines[0]);
+        Assert.Contains("SUBNET_ACL_RESTRICTION", marker.Lines);
+        Assert.Equal("subnet-0b00000000000b0a1", marker.SubnetId);
+        var last = d.Edges[^1];
+        Assert.True(last.Blocked);
+        Assert.Equal(marker.Id, last.To);
+        Assert.Equal("eni-05888d6f1ed0595bb", last.From);
+        Assert.DoesNotContain(d.Edges, e => e.Direction == WalkDirection.Return);
+    }
+
+    [Fact]
+    public void A_blackhole_in_the_tgw_route_table_is_marked_beside_the_transit_gateway()
+    {
+        var model = Scenario("tgw-blackhole");
+        var result = Walk(model, HostA, HostB);
+        Assert.Equal("TGW_RTB_BAD_STATE_ROUTE", result.Reason);
+        var d = PathDiagram.Build(result, model);
+        var marker = Assert.Single(d.Nodes, n => n.Kind == DiagramNodeKind.Blocked);
+        Assert.Null(marker.SubnetId);
+        Assert.Equal("tgw-0123456789abcdef0", marker.Beside);
+        Assert.Equal("tgw-0123456789abcdef0", d.Edges[^1].From);
+    }
+
+    [Fact]
+    public void A_reply_narrowed_to_some_client_ports_gets_a_warning_marker_and_the_path_goes_on()
+    {
+        var model = Scenario("nacl-deny-reply-ephemeral");
+        var result = Walk(model, HostA, "i-0b000000000000b02");
+        Assert.Equal(PathVerdict.Ambiguous, result.Verdict);
+        var d = PathDiagram.Build(result, model);
+        var marker = Assert.Single(d.Nodes, n => n.Kind == DiagramNodeKind.Warning);
+        Assert.Contains(marker.Lines, l => l.Contains("32768-40000"));
+        // The connector starts where the reply was when the NACL narrowed it, not at the end of the return path.
+        var connector = Assert.Single(d.Edges, e => e.To == marker.Id);
+        Assert.Equal("eni-0b000000000000b02", connector.From);
+        Assert.Equal("eni-084d826e4b1e0e190", Chain(d, WalkDirection.Return).Last(id => id.StartsWith("eni-")));
+    }
+
+    [Fact]
+    public void Without_a_snapshot_the_hops_alone_place_every_interface()
+    {
+        var model = ReachabilityMatrixTests.Seed();
+        var result = Walk(model, HostA, HostB);
+        var d = PathDiagram.Build(result);
+        foreach (var eni in result.ForwardPath.Concat(result.ReturnPath))
+        {
+            var node = Assert.Single(d.Nodes, n => n.Id == eni);
+            Assert.NotNull(node.SubnetId);
+            Assert.NotNull(node.AvailabilityZone);
+        }
+        Assert.Contains(d.Nodes, n => n.Lines.Contains("10.0.9.132"));   // the source address, from the result
+        Assert.All(d.Vpcs, v => Assert.Null(v.Name));
+    }
+
+    [Fact]
+    public void The_svg_is_well_formed_and_nests_interface_in_subnet_in_az_in_vpc()
+    {
+        var model = ReachabilityMatrixTests.Seed();
+        var result = Walk(model, HostA, HostB);
+        var svg = PathDiagram.Build(result, model).Render(DiagramFormat.Svg);
+        var doc = XDocument.Parse(svg);
+        XNamespace ns = "http://www.w3.org/2000/svg";
+        Assert.Equal(ns + "svg", doc.Root!.Name);
+        Assert.DoesNotContain("href", svg);   // self-contained: nothing to fetch
+
+        var groups = doc.Descendants(ns + "g").Where(g => g.Attribute("data-id") is not null).ToList();
+        Rect RectOf(string cls, string id) => Rect.Of(groups.Single(g => g.Attribute("class")!.Value.Split(' ').Contains(cls) && g.Attribute("data-id")!.Value == id).Element(ns + "rect")!);
+
+        foreach (var eni in result.ForwardPath.Concat(result.ReturnPath).Distinct())
+        {
+            var e = model.NetworkInterfaces[eni];
+            var node = RectOf("node", eni);
+            var subnet = RectOf("subnet", e.SubnetId);
+            Assert.True(subnet.Contains(node), $"{eni} lies outside its subnet box");
+            var vpc = groups.Single(g => g.Attribute("class")!.Value == "vpc" && g.Attribute("data-id")!.Value == e.VpcId);
+            var az = Rect.Of(vpc.Elements(ns + "g").Single(g => g.Attribute("class")!.Value == "az" && g.Attribute("data-id")!.Value == e.AvailabilityZone).Element(ns + "rect")!);
+            Assert.True(az.Contains(subnet), $"{e.SubnetId} lies outside the {e.AvailabilityZone} box of {e.VpcId}");
+            Assert.True(Rect.Of(vpc.Element(ns + "rect")!).Contains(az));
+        }
+
+        // Two arrow styles: forward solid, return dashed; one arrow per move.
+        var lines = doc.Descendants(ns + "line").Where(l => (l.Attribute("class")?.Value ?? "").StartsWith("edge")).ToList();
+        Assert.Equal(4, lines.Count(l => l.Attribute("class")!.Value == "edge forward"));
+        Assert.Equal(4, lines.Count(l => l.Attribute("class")!.Value == "edge return"));
+        Assert.Contains(".edge.return { stroke: #c2410c; stroke-dasharray: 8 5; }", svg);
+        Assert.DoesNotContain(doc.Descendants(ns + "g"), g => g.Attribute("class")?.Value == "node blocked");
+    }
+
+    [Fact]
+    public void A_blocked_svg_carries_the_marker_and_a_red_arrow_into_it()
+    {
+        var model = Scenario("sg-port-mismatch");
+        var result = Walk(model, HostA, HostB);
+        var svg = PathDiagram.Build(result, model).Render(DiagramFormat.Svg);
+        var doc = XDocument.Parse(svg);
+        XNamespace ns = "http://www.w3.org/2000/svg";
+        var marker = Assert.Single(doc.Descendants(ns + "g"), g => g.Attribute("class")?.Value == "node blocked");
+        Assert.Contains(marker.Elements(ns + "text"), t => t.Value.Contains("eni-0092f8e2d29917a4c"));
+        Assert.Contains(marker.Elements(ns + "text"), t => t.Value == "ENI_SG_RULES_MISMATCH");
+        var stop = Assert.Single(doc.Descendants(ns + "line"), l => l.Attribute("class")?.Value == "edge forward stop");
+        Assert.Equal("url(#arrow-stop)", stop.Attribute("marker-end")!.Value);
+    }
+
+    [Fact]
+    public void Free_text_from_the_snapshot_is_escaped_in_every_format()
+    {
+        // A Name tag with markup characters must not break the SVG, the Mermaid label or the DOT string.
+        var folder = Path.Combine(Path.GetTempPath(), "pw-diagram-escape-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var seed = Path.Combine(ScenarioTests.RepoRoot(), "src", "PacketWalk.PowerShell", "samples", "seed");
+            foreach (var file in Directory.GetFiles(seed, "*.json"))
+            {
+                var text = File.ReadAllText(file);
+                if (Path.GetFileName(file) == "Reservations.json") text = text.Replace("\"HOST-A\"", "\"HOST <A> & \\\"web\\\" #1\"");
+                File.WriteAllText(Path.Combine(folder, Path.GetFileName(file)), text);
+            }
+            var model = SnapshotReader.Read(folder);
+            Assert.Equal("HOST <A> & \"web\" #1", model.Instances[HostA].Name);
+            var d = PathDiagram.Build(Walk(model, HostA, HostB), model);
+
+            var svg = d.Render(DiagramFormat.Svg);
+            var doc = XDocument.Parse(svg);
+            Assert.Contains(doc.Descendants(), e => e.Value == "HOST <A> & \"web\" #1 i-0a00000000000000a");
+
+            var mermaid = d.Render(DiagramFormat.Mermaid);
+            Assert.Contains("HOST #lt;A#gt; & #quot;web#quot; #35;1", mermaid);
+            Assert.DoesNotContain("<A>", mermaid);
+
+            var dot = d.Render(DiagramFormat.Dot);
+            Assert.Contains("HOST <A> & \\\"web\\\" #1", dot);
+        }
+        finally { Directory.Delete(folder, true); }
+    }
+
+    [Fact]
+    public void Mermaid_and_dot_group_by_vpc_az_and_subnet_and_style_the_two_directions()
+    {
+        var model = Scenario("tgw-attachment-nacl-one-direction");
+        var d = PathDiagram.Build(Walk(model, "i-0a000000000000a02", HostB), model);
+
+        var mermaid = d.Render(DiagramFormat.Mermaid);
+        Assert.StartsWith("flowchart LR", mermaid);
+        Assert.Contains("subgraph vpc_vpc_0a000000000000001[", mermaid);
+        Assert.Contains("subgraph az_vpc_0a000000000000001_us_east_1a[\"us-east-1a\"]", mermaid);
+        Assert.Contains("subgraph subnet_subnet_0b00000000000b0a1[", mermaid);
+        Assert.Contains(":::blocked", mermaid);
+        Assert.Equal(d.Edges.Count, Regex.Matches(mermaid, @"^  linkStyle \d+ ", RegexOptions.Multiline).Count);
+        Assert.Equal(0, Balance(mermaid, @"^\s*subgraph ", @"^\s*end$"));
+
+        var dot = d.Render(DiagramFormat.Dot);
+        Assert.StartsWith("digraph PacketPath {", dot);
+        Assert.Equal(dot.Count(c => c == '{'), dot.Count(c => c == '}'));
+        Assert.Contains("shape=octagon", dot);
+        Assert.Contains("\"eni-05888d6f1ed0595bb\" -> \"blocked-forward\"", dot);
+
+        var seed = ReachabilityMatrixTests.Seed();
+        var full = PathDiagram.Build(Walk(seed, HostA, HostB), seed);
+        Assert.Equal(4, Regex.Matches(full.Render(DiagramFormat.Mermaid), @" -\.->\|R\d\| ").Count);
+        Assert.Equal(4, Regex.Matches(full.Render(DiagramFormat.Dot), @"style=dashed, penwidth=2\];").Count);
+    }
+
+    private static int Balance(string text, string open, string close) =>
+        Regex.Matches(text, open, RegexOptions.Multiline).Count - Regex.Matches(text, close, RegexOptions.Multiline).Count;
+
+    [Fact]
+    public void Rendering_is_deterministic()
+    {
+        var model = ReachabilityMatrixTests.Seed();
+        foreach (var format in Enum.GetValues<DiagramFormat>())
+            Assert.Equal(PathDiagram.Build(Walk(model, HostA, HostB), model).Render(format), PathDiagram.Build(Walk(model, HostA, HostB), model).Render(format));
+    }
+
+    private readonly record struct Rect(double X, double Y, double W, double H)
+    {
+        public static Rect Of(XElement rect) => new(D(rect, "x"), D(rect, "y"), D(rect, "width"), D(rect, "height"));
+        private static double D(XElement e, string name) => double.Parse(e.Attribute(name)!.Value, CultureInfo.InvariantCulture);
+        public bool Contains(Rect inner) => inner.X >= X && inner.Y >= Y && inner.X + inner.W <= X + W && inner.Y + inner.H <= Y + H;
+    }
+}
