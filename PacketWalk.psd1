@@ -24,6 +24,9 @@
         'Import-PacketWalkSnapshot'
         'Get-FlowLogRecord'
         'Test-PacketPathFlowLog'
+        'Format-PacketPath'
+        'ConvertTo-PacketPathDiagram'
+        'Get-ReachabilityMatrix'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
@@ -32,7 +35,7 @@
     PrivateData          = @{
         PSData = @{
             Tags         = @('AWS', 'EC2', 'VPC', 'Networking', 'FlowLogs', 'TransitGateway', 'NACL', 'SecurityGroup', 'Reachability', 'PacketWalk', 'PSEdition_Core', 'Linux', 'MacOS', 'Windows')
-            ReleaseNotes = 'Offline walks over saved snapshots: Get-PacketPath, Test-PacketPath, Test-NaclHop, Get-TgwAttachmentForAz, Import-PacketWalkSnapshot.'
+            ReleaseNotes = 'Offline walks over saved snapshots: Get-PacketPath, Test-PacketPath, Test-NaclHop, Get-TgwAttachmentForAz, Import-PacketWalkSnapshot; VPC Flow Log evidence (Get-FlowLogRecord, Test-PacketPathFlowLog); seed-style notes (Format-PacketPath), diagrams (ConvertTo-PacketPathDiagram), audits (Get-ReachabilityMatrix).'
         }
     }
 }

@@ -5,7 +5,8 @@
 
 .DESCRIPTION
     Build  Publishes src/PacketWalk.PowerShell to out/staging and lays out out/PacketWalk/ (an explicit allowlist of
-           assemblies, the stamped manifest, the format file and the samples), then imports it in a child pwsh.
+           assemblies, the stamped manifest, the format file, the samples, and en-US/ with the MAML help compiled from
+           docs/help/*.md by tools/PacketWalkHelp.psm1 plus about_PacketWalk), then imports it in a child pwsh.
     Test   Build, then the solution's xunit tests (dotnet test) and the Pester tests in tests/PacketWalk.Module.Tests
            against the built module, in a child pwsh so the build session never locks the DLL. Prints
            "xunit: N passed, N failed", "Pester: N passed, N failed" and finally the totals "N passed, N failed".
@@ -51,7 +52,7 @@ $ModuleTests = Join-Path $Root 'tests/PacketWalk.Module.Tests'
 
 # Exactly these assemblies ship; the build fails if one is missing.
 $ShippedAssemblies = @('PacketWalk.dll', 'PacketWalk.Core.dll', 'AWSSDK.Core.dll', 'AWSSDK.EC2.dll', 'AWSSDK.S3.dll')
-$ExpectedCmdlets = @('Get-FlowLogRecord', 'Get-PacketPath', 'Get-TgwAttachmentForAz', 'Import-PacketWalkSnapshot', 'Test-NaclHop', 'Test-PacketPath', 'Test-PacketPathFlowLog')
+$ExpectedCmdlets = @('ConvertTo-PacketPathDiagram', 'Format-PacketPath', 'Get-FlowLogRecord', 'Get-PacketPath', 'Get-ReachabilityMatrix', 'Get-TgwAttachmentForAz', 'Import-PacketWalkSnapshot', 'Test-NaclHop', 'Test-PacketPath', 'Test-PacketPathFlowLog')
 
 function Invoke-Native {
     # Runs a native command and throws if it fails.
@@ -111,6 +112,11 @@ function Invoke-BuildTask {
     Copy-Item -LiteralPath (Join-Path $Root 'src/PacketWalk.PowerShell/PacketWalk.Format.ps1xml') -Destination $ModuleDir
     $samples = Join-Path $Root 'src/PacketWalk.PowerShell/samples'
     if (Test-Path -LiteralPath $samples) { Copy-Item -LiteralPath $samples -Destination $ModuleDir -Recurse }
+
+    # Help: docs/help/*.md compiled to MAML (binary cmdlets have no comment-based help), plus the about topics.
+    Import-Module (Join-Path $Root 'tools/PacketWalkHelp.psm1') -Force
+    $maml = ConvertTo-PacketWalkMaml -SourcePath (Join-Path $Root 'docs/help') -OutputPath (Join-Path $ModuleDir 'en-US')
+    Write-Host "Help compiled to $($maml.FullName)" -ForegroundColor DarkGray
 
     $data = Import-PowerShellDataFile -LiteralPath $ManifestPath
     if ($data.ModuleVersion -ne $version) { throw "Stamped manifest has ModuleVersion '$($data.ModuleVersion)', expected '$version'." }

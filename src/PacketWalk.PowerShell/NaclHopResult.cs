@@ -3,7 +3,7 @@ using PacketWalk.Core.Model;
 namespace PacketWalk.PowerShell;
 
 /// <summary>What one NACL does with a packet: every port passes, none does, or only some.</summary>
-public enum NaclHopDecision { Allow, Deny, Partial }
+public enum NaclHopDecision { Allow = 0, Deny = 1, Partial = 2 }
 
 /// <summary>The output of Test-NaclHop: one NACL, one direction, one peer address. Scalar properties only.</summary>
 public sealed class NaclHopResult

@@ -94,7 +94,7 @@ public sealed record NetworkInterface(
     }
 }
 
-public enum RuleDirection { Inbound, Outbound }
+public enum RuleDirection { Inbound = 0, Outbound = 1 }
 
 /// <summary>One peer of a security-group rule: a CIDR, a prefix list or a group (R-SG-4).</summary>
 public sealed record SecurityGroupRule(

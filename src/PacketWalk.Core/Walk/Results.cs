@@ -2,7 +2,10 @@ using PacketWalk.Core.Net;
 
 namespace PacketWalk.Core.Walk;
 
-public enum WalkDirection { Forward, Return }
+// Enum values are pinned: ConvertTo-Json without -EnumsAsStrings writes the numbers, and docs/verdict-schema.json
+// documents them. Add new members with new numbers at the end of the list of values; never renumber.
+
+public enum WalkDirection { Forward = 0, Return = 1 }
 
 /// <summary>
 /// The outcome classes of a walk. Unknown: data is missing. Ambiguous: AWS behaviour (or the client's port choice) decides.
@@ -10,56 +13,56 @@ public enum WalkDirection { Forward, Return }
 /// and its reply, walked back in from there, gets home; whether on-premises answers is out of scope (R-TGW-20). It is not
 /// <see cref="PacketPathResult.Reachable"/>, which means delivered end to end.
 /// </summary>
-public enum PathVerdict { Reachable, Blocked, Unknown, Ambiguous, ReachableToEdge }
+public enum PathVerdict { Reachable = 0, Blocked = 1, Unknown = 2, Ambiguous = 3, ReachableToEdge = 4 }
 
 /// <summary>What one hop decided.</summary>
 public enum HopDecision
 {
     /// <summary>A filter (security group, NACL) let the packet through.</summary>
-    Allow,
+    Allow = 0,
     /// <summary>A filter dropped the packet.</summary>
-    Deny,
+    Deny = 1,
     /// <summary>A route or gateway sent the packet on.</summary>
-    Forward,
+    Forward = 2,
     /// <summary>The packet reached its destination interface.</summary>
-    Deliver,
+    Deliver = 3,
     /// <summary>No route matched.</summary>
-    NoRoute,
+    NoRoute = 4,
     /// <summary>The matching route is a blackhole.</summary>
-    Blackhole,
+    Blackhole = 5,
     /// <summary>The snapshot lacks what this hop needs.</summary>
-    Unknown,
+    Unknown = 6,
     /// <summary>AWS may do either; the alternatives are named.</summary>
-    Ambiguous,
+    Ambiguous = 7,
     /// <summary>A note on the path that decides nothing (stateful return, skipped check).</summary>
-    Info,
+    Info = 8,
 }
 
 /// <summary>The kind of check a hop made, in the seed's words.</summary>
 public enum HopStep
 {
-    SourceInterface,
-    SecurityGroupEgress,
-    SecurityGroupIngress,
-    SourceDestinationCheck,
-    SameSubnet,
-    RouteLookup,
-    NaclOutbound,
-    NaclInbound,
-    TgwAttachmentEntry,
-    TgwRouteTable,
-    TgwAttachmentExit,
-    TgwPeering,
-    VpcPeering,
-    InternetGateway,
-    EgressOnlyInternetGateway,
-    NatGateway,
-    GatewayEndpoint,
-    InterfaceEndpoint,
-    Appliance,
-    GatewayRouteTable,
-    Edge,
-    Destination,
+    SourceInterface = 0,
+    SecurityGroupEgress = 1,
+    SecurityGroupIngress = 2,
+    SourceDestinationCheck = 3,
+    SameSubnet = 4,
+    RouteLookup = 5,
+    NaclOutbound = 6,
+    NaclInbound = 7,
+    TgwAttachmentEntry = 8,
+    TgwRouteTable = 9,
+    TgwAttachmentExit = 10,
+    TgwPeering = 11,
+    VpcPeering = 12,
+    InternetGateway = 13,
+    EgressOnlyInternetGateway = 14,
+    NatGateway = 15,
+    GatewayEndpoint = 16,
+    InterfaceEndpoint = 17,
+    Appliance = 18,
+    GatewayRouteTable = 19,
+    Edge = 20,
+    Destination = 21,
 }
 
 /// <summary>

@@ -5,7 +5,11 @@ namespace PacketWalk.Core.Walk;
 /// <summary>Prints a walk as the seed's packet-walking notes: "== Packet Path ==", "Forward: …", "== Packet Headers ==".</summary>
 public static class SeedNotes
 {
-    public static string Format(PacketPathResult result)
+    public static string Format(PacketPathResult result) => Format(result, includeHops: false);
+
+    /// <param name="result">The walk.</param>
+    /// <param name="includeHops">Also list every check, one line each, under "== Hops ==" (the notes the seed makes at each step).</param>
+    public static string Format(PacketPathResult result, bool includeHops)
     {
         var sb = new StringBuilder();
         sb.AppendLine("== Packet Path ==");
@@ -24,6 +28,19 @@ public static class SeedNotes
         sb.AppendLine($"{result.Verdict}{(result.BlockedAt is null ? "" : $" at {result.BlockedAt} ({result.Reason}): {result.Rule}")}");
         if (result.Explanation is not null) sb.AppendLine(result.Explanation);
         foreach (var note in result.Notes) sb.AppendLine($"Note: {note}");
+        if (includeHops && result.Hops.Count > 0)
+        {
+            sb.AppendLine();
+            sb.AppendLine("== Hops ==");
+            var stepWidth = result.Hops.Max(h => h.Step.ToString().Length);
+            var componentWidth = result.Hops.Max(h => (h.Component ?? "").Length);
+            foreach (var hop in result.Hops)
+            {
+                var line = $"{hop.Direction,-7} {hop.Sequence,3} {hop.Step.ToString().PadRight(stepWidth)} {(hop.Component ?? "").PadRight(componentWidth)} {hop.Decision,-9} {hop.Rule}";
+                if (hop.Reason is not null) line += $" [{hop.Reason}]";
+                sb.AppendLine(line.TrimEnd());
+            }
+        }
         return sb.ToString();
     }
 }

@@ -19,16 +19,19 @@ public sealed class GetTgwAttachmentForAzCommand : PacketWalkCmdlet
 
     [Parameter(Mandatory = true, ParameterSetName = AttachmentSet, ValueFromPipelineByPropertyName = true)]
     [Alias("TransitGatewayAttachmentIds")]
+    [ArgumentCompleter(typeof(TransitGatewayAttachmentIdCompleter))]
     [ValidateNotNullOrEmpty]
     public string[] TransitGatewayAttachmentId { get; set; } = Array.Empty<string>();
 
     [Parameter(Mandatory = true, ParameterSetName = VpcSet)]
     [Alias("VpcIds")]
+    [ArgumentCompleter(typeof(VpcIdCompleter))]
     [ValidateNotNullOrEmpty]
     public string[] VpcId { get; set; } = Array.Empty<string>();
 
     /// <summary>The AZ the packet entered the transit gateway in: a name (us-east-1b) or an AZ id (use1-az2).</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(AvailabilityZoneCompleter))]
     [ValidateNotNullOrEmpty]
     public string AvailabilityZone { get; set; } = "";
 

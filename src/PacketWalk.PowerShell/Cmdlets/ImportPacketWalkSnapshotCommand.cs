@@ -13,6 +13,7 @@ public sealed class ImportPacketWalkSnapshotCommand : PacketWalkCmdlet
     /// <summary>Snapshot folders or files; wildcards are expanded. Piped paths are merged into one snapshot.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("PSPath", "FullName")]
+    [SupportsWildcards]
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = Array.Empty<string>();
 
@@ -24,6 +25,8 @@ public sealed class ImportPacketWalkSnapshotCommand : PacketWalkCmdlet
     {
         var paths = _paths.Distinct(StringComparer.Ordinal).ToList();
         if (paths.Count == 0) return;
-        WriteObject(LoadSnapshot(paths));
+        var snapshot = LoadSnapshot(paths);
+        SnapshotRegistry.RememberImport(snapshot);
+        WriteObject(snapshot);
     }
 }

@@ -17,6 +17,7 @@ public abstract class PacketPathCommandBase : PacketWalkCmdlet
     /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("InstanceId", "NetworkInterfaceId")]
+    [ArgumentCompleter(typeof(EndpointIdCompleter))]
     [ValidateNotNull]
     public object Source { get; set; } = null!;
 
@@ -25,6 +26,7 @@ public abstract class PacketPathCommandBase : PacketWalkCmdlet
     /// behind it, and either is reached only if the packet ends there.
     /// </summary>
     [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(EndpointIdCompleter))]
     [ValidateNotNull]
     public object Destination { get; set; } = null!;
 
@@ -55,11 +57,13 @@ public abstract class PacketPathCommandBase : PacketWalkCmdlet
 
     /// <summary>Picks the source when its IP address exists in several VPCs.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(VpcIdCompleter))]
     [ValidateNotNullOrEmpty]
     public string? SourceVpcId { get; set; }
 
     /// <summary>Picks the destination when its IP address exists in several VPCs.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(VpcIdCompleter))]
     [ValidateNotNullOrEmpty]
     public string? DestinationVpcId { get; set; }
 
@@ -126,6 +130,7 @@ public abstract class PacketPathCommandBase : PacketWalkCmdlet
                     ThrowInternal(ex, request);
                     return;
                 }
+                SnapshotRegistry.RememberOrigin(result, snapshot);
                 Emit(result);
             }
     }

@@ -22,6 +22,7 @@ public sealed class TestNaclHopCommand : PacketWalkCmdlet
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Alias("NetworkAclIds")]
+    [ArgumentCompleter(typeof(NetworkAclIdCompleter))]
     [ValidateNotNullOrEmpty]
     public string[] NetworkAclId { get; set; } = Array.Empty<string>();
 
