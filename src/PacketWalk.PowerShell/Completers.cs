@@ -60,7 +60,7 @@ public abstract class SnapshotIdCompleter : IArgumentCompleter
 
     private static PacketWalkSnapshot? LoadForCompletion(string[] paths)
     {
-        var location = Runspace.DefaultRunspace?.SessionStateProxy?.Path?.CurrentFileSystemLocation?.ProviderPath ?? Environment.CurrentDirectory;
+        var location = CurrentFileSystemLocation() ?? Environment.CurrentDirectory;
         var full = paths.Select(p => Path.GetFullPath(p.StartsWith('~') ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), p.TrimStart('~', '/', '\\')) : p, location)).ToList();
         if (!full.All(p => Directory.Exists(p) || File.Exists(p))) return null;
         var key = string.Join("\n", full);
@@ -70,6 +70,18 @@ public abstract class SnapshotIdCompleter : IArgumentCompleter
         var snapshot = SnapshotLoader.Load(full, new List<SnapshotWarning>());
         PathCache[key] = (stamp, snapshot);
         return snapshot;
+    }
+
+    /// <summary>
+    /// The session's current folder (relative -Snapshot paths are relative to it, not to the process). Completion runs
+    /// inside a pipeline, where SessionStateProxy refuses calls, so ask through a nested pipeline on the same runspace.
+    /// </summary>
+    private static string? CurrentFileSystemLocation()
+    {
+        if (Runspace.DefaultRunspace is null) return null;
+        using var ps = System.Management.Automation.PowerShell.Create(RunspaceMode.CurrentRunspace);
+        ps.AddCommand("Microsoft.PowerShell.Management\\Get-Location").AddParameter("PSProvider", "FileSystem");
+        return ps.Invoke<PathInfo>().FirstOrDefault()?.ProviderPath;
     }
 
     protected static string Join(params string?[] parts) => string.Join(" ", parts.Where(p => !string.IsNullOrEmpty(p)));

@@ -5,7 +5,7 @@ BeforeAll {
 Describe 'The built PacketWalk module' {
     It 'exports exactly the PacketWalk cmdlets and nothing else' {
         $m = Get-Module PacketWalk
-        @($m.ExportedCmdlets.Keys | Sort-Object) | Should -Be @('Get-FlowLogRecord', 'Get-PacketPath', 'Get-TgwAttachmentForAz', 'Import-PacketWalkSnapshot', 'Test-NaclHop', 'Test-PacketPath', 'Test-PacketPathFlowLog')
+        @($m.ExportedCmdlets.Keys | Sort-Object) | Should -Be @('ConvertTo-PacketPathDiagram', 'Format-PacketPath', 'Get-FlowLogRecord', 'Get-PacketPath', 'Get-ReachabilityMatrix', 'Get-TgwAttachmentForAz', 'Import-PacketWalkSnapshot', 'Test-NaclHop', 'Test-PacketPath', 'Test-PacketPathFlowLog')
         $m.ExportedFunctions.Count | Should -Be 0
         $m.ExportedAliases.Count | Should -Be 0
         $m.ExportedVariables.Count | Should -Be 0
@@ -18,7 +18,8 @@ Describe 'The built PacketWalk module' {
         Get-Content -Raw $ModulePath | Should -Not -Match '\{\{ModuleVersion\}\}'
     }
 
-    It 'ships exactly the allowlisted assemblies, the format file and the samples' {
+    It 'ships exactly the allowlisted assemblies, the format file, the help and the samples' {
+        Join-Path $ModuleBase 'en-US/PacketWalk.dll-Help.xml' | Should -Exist
         @(Get-ChildItem $ModuleBase -Filter *.dll | ForEach-Object Name | Sort-Object) | Should -Be @('AWSSDK.Core.dll', 'AWSSDK.EC2.dll', 'AWSSDK.S3.dll', 'PacketWalk.Core.dll', 'PacketWalk.dll')
         Join-Path $ModuleBase 'PacketWalk.Format.ps1xml' | Should -Exist
         Join-Path $Seed 'Vpcs.json' | Should -Exist
@@ -40,7 +41,8 @@ Describe 'The built PacketWalk module' {
     It '<Name> declares an output type and no -WhatIf' -ForEach @(
         @{ Name = 'Get-PacketPath' }, @{ Name = 'Test-PacketPath' }, @{ Name = 'Test-NaclHop' },
         @{ Name = 'Get-TgwAttachmentForAz' }, @{ Name = 'Import-PacketWalkSnapshot' },
-        @{ Name = 'Get-FlowLogRecord' }, @{ Name = 'Test-PacketPathFlowLog' }
+        @{ Name = 'Get-FlowLogRecord' }, @{ Name = 'Test-PacketPathFlowLog' }, @{ Name = 'Format-PacketPath' },
+        @{ Name = 'ConvertTo-PacketPathDiagram' }, @{ Name = 'Get-ReachabilityMatrix' }
     ) {
         $cmd = Get-Command $Name
         $cmd.OutputType.Count | Should -BeGreaterThan 0
@@ -49,8 +51,8 @@ Describe 'The built PacketWalk module' {
 
     It 'emits no property that AWS.Tools cmdlets would bind silently' {
         $forbidden = 'Filter', 'Select', 'NextToken', 'ProfileName', 'AccessKey', 'SecretKey', 'SessionToken', 'Credential', 'EndpointUrl', 'ClientConfig', 'PassThru', 'MaxResult'
-        $types = (Get-Command Get-PacketPath, Test-PacketPath, Test-NaclHop, Get-TgwAttachmentForAz, Import-PacketWalkSnapshot, Get-FlowLogRecord, Test-PacketPathFlowLog).OutputType.Type
-        foreach ($t in $types | Where-Object { $_ -ne [bool] }) {
+        $types = (Get-Command -Module PacketWalk).OutputType.Type
+        foreach ($t in $types | Where-Object { $_ -notin [bool], [string] }) {
             $t.GetProperties().Name | Where-Object { $_ -in $forbidden } | Should -BeNullOrEmpty -Because "$($t.Name) must not carry them"
         }
     }

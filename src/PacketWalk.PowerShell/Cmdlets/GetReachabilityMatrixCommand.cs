@@ -116,7 +116,7 @@ public sealed class GetReachabilityMatrixCommand : PacketWalkCmdlet
                     SnapshotRegistry.RememberOrigin(cell.Row.GetResult(), snapshot);
                     WriteObject(cell.Row);
                 }
-                else if (cell.Error is { } error && reported.Add($"{error.ErrorId}|{error.Target}|{error.Message}"))
+                else if (cell.Error is { } error && reported.Add($"{error.ErrorId}|{error.Target ?? error.Message}"))
                 {
                     // One error per bad id, not one per pair it appears in.
                     WriteError(WalkInputError(error, cell.Source));

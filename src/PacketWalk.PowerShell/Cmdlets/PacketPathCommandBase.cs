@@ -36,9 +36,12 @@ public abstract class PacketPathCommandBase : PacketWalkCmdlet
     [ValidateNotNullOrEmpty]
     public string Protocol { get; set; } = "tcp";
 
+    // The nullable numbers bound by property name take $null: a piped walk result or matrix row carries
+    // IcmpType = $null (or Port = $null for icmp), which means "not given" (ValidateRange would reject it).
+
     /// <summary>Destination port; required for tcp and udp.</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(0, 65535)]
+    [ValidateRangeOrNull(0, 65535)]
     public int? Port { get; set; }
 
     /// <summary>Client port; when omitted the return path is checked for the whole ephemeral range.</summary>
@@ -48,11 +51,11 @@ public abstract class PacketPathCommandBase : PacketWalkCmdlet
     public int? SourcePort { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(0, 255)]
+    [ValidateRangeOrNull(0, 255)]
     public int? IcmpType { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
-    [ValidateRange(0, 255)]
+    [ValidateRangeOrNull(0, 255)]
     public int? IcmpCode { get; set; }
 
     /// <summary>Picks the source when its IP address exists in several VPCs.</summary>
@@ -183,6 +186,25 @@ public abstract class PacketPathCommandBase : PacketWalkCmdlet
             return false;
         }
         return true;
+    }
+}
+
+/// <summary>Like ValidateRange, but $null passes: for nullable numbers that piped objects bind by property name.</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+public sealed class ValidateRangeOrNullAttribute : ValidateArgumentsAttribute
+{
+    public ValidateRangeOrNullAttribute(int minRange, int maxRange) { MinRange = minRange; MaxRange = maxRange; }
+
+    public int MinRange { get; }
+    public int MaxRange { get; }
+
+    protected override void Validate(object arguments, EngineIntrinsics engineIntrinsics)
+    {
+        var value = arguments is PSObject pso ? pso.BaseObject : arguments;
+        if (value is null) return;
+        var number = LanguagePrimitives.ConvertTo<long>(value);
+        if (number < MinRange || number > MaxRange)
+            throw new ValidationMetadataException($"The argument {number} is outside the range {MinRange}-{MaxRange}.");
     }
 }
 
