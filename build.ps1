@@ -11,7 +11,8 @@
            against the built module, in a child pwsh so the build session never locks the DLL. Prints
            "xunit: N passed, N failed", "Pester: N passed, N failed" and finally the totals "N passed, N failed".
            Exits non-zero on any failure or if either runner ran no test.
-    Demo   Build, then walks the seed sample (HOST-A -> HOST-B tcp/443) and prints the hop table and the seed's notes.
+    Demo   Build, then walks the seed sample (HOST-A -> HOST-B tcp/443): the verdict, the hop table, the seed's notes
+           (Format-PacketPath), a reachability matrix, and the path as out/seed-walk.svg.
     Clean  Removes out/ and every project's bin/ and obj/.
     Bench  Runs the benchmarks. Flow logs (bench/FlowLogBench): generates once, into out/bench/flowlogs, a 1 GiB
            (uncompressed) day of VPC Flow Logs in the S3 layout, then times filtering it by interface, checking the
@@ -240,17 +241,27 @@ $ErrorActionPreference = 'Stop'
 $PSStyle.OutputRendering = 'PlainText'
 Import-Module $env:PACKETWALK_MODULE_PATH
 $seed = Join-Path (Split-Path -Parent $env:PACKETWALK_MODULE_PATH) 'samples/seed'
-$walk = @{ Source = 'i-0a00000000000000a'; Destination = 'i-0b00000000000000b'; Protocol = 'tcp'; Port = 443; Snapshot = $seed }
+$snap = Import-PacketWalkSnapshot $seed
+$walk = @{ Source = 'i-0a00000000000000a'; Destination = 'i-0b00000000000000b'; Protocol = 'tcp'; Port = 443; Snapshot = $snap }
 
-Write-Output "PS> Test-PacketPath -Source i-0a00000000000000a -Destination i-0b00000000000000b -Port 443 -Snapshot $seed"
+Write-Output "PS> `$snap = Import-PacketWalkSnapshot $seed"
+Write-Output 'PS> Test-PacketPath -Source i-0a00000000000000a -Destination i-0b00000000000000b -Port 443 -Snapshot $snap'
 $result = Test-PacketPath @walk
 $result | Format-Table | Out-String -Width 160 | Write-Output
 
-Write-Output "PS> Get-PacketPath -Source i-0a00000000000000a -Destination i-0b00000000000000b -Port 443 -Snapshot $seed | Format-Table"
+Write-Output 'PS> Get-PacketPath -Source i-0a00000000000000a -Destination i-0b00000000000000b -Port 443 -Snapshot $snap'
 Get-PacketPath @walk | Format-Table | Out-String -Width 160 | Write-Output
 
-Write-Output 'PS> [PacketWalk.Core.Walk.SeedNotes]::Format($result)'
-Write-Output ([PacketWalk.Core.Walk.SeedNotes]::Format($result))
+Write-Output 'PS> Test-PacketPath -Source i-0a00000000000000a -Destination i-0b00000000000000b -Port 443 -Snapshot $snap | Format-PacketPath'
+Write-Output ($result | Format-PacketPath)
+
+Write-Output 'PS> Get-ReachabilityMatrix -Source i-0a00000000000000a, i-0b00000000000000b -Port 22, 443 -Snapshot $snap'
+Get-ReachabilityMatrix -Source i-0a00000000000000a, i-0b00000000000000b -Port 22, 443 -Snapshot $snap | Format-Table | Out-String -Width 160 | Write-Output
+
+$svg = Join-Path (Split-Path -Parent (Split-Path -Parent $env:PACKETWALK_MODULE_PATH)) 'seed-walk.svg'
+Write-Output "PS> `$result | ConvertTo-PacketPathDiagram -Format Svg | Set-Content $svg"
+$result | ConvertTo-PacketPathDiagram -Format Svg | Set-Content -LiteralPath $svg -Encoding utf8
+Write-Output "(open $svg in a browser)"
 if ($result.Verdict -ne 'Reachable') { Write-Output "Demo walk was $($result.Verdict), expected Reachable."; exit 1 }
 exit 0
 '@

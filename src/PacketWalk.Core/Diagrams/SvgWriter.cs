@@ -344,6 +344,13 @@ public static class SvgWriter
             var t = e.Direction == WalkDirection.Forward ? 0.42 : 0.58;
             var lx = line.X1 + (line.X2 - line.X1) * t;
             var ly = line.Y1 + (line.Y2 - line.Y1) * t;
+            var length = Math.Sqrt((line.X2 - line.X1) * (line.X2 - line.X1) + (line.Y2 - line.Y1) * (line.Y2 - line.Y1));
+            if (length is > 0 and < 70)
+            {
+                // A short arrow would vanish under its label: put the label beside it.
+                lx += -(line.Y2 - line.Y1) / length * 18;
+                ly += (line.X2 - line.X1) / length * 18;
+            }
             sb.Append($"  <g class=\"step {(e.Direction == WalkDirection.Forward ? "forward" : "return")}\"><circle cx=\"{N(lx)}\" cy=\"{N(ly)}\" r=\"11\" fill=\"#ffffff\" stroke=\"{color}\" stroke-width=\"1.5\"/><text x=\"{N(lx)}\" y=\"{N(ly + 4)}\" font-size=\"10\" text-anchor=\"middle\" fill=\"{color}\" font-weight=\"bold\">{X(e.Label)}</text></g>\n");
         }
 
