@@ -9,7 +9,8 @@
 
         0  Reachable
         1  Blocked            (the JSON says where: BlockedDirection, BlockedAt, Reason, Rule)
-        2  Unknown/Ambiguous  (the snapshot lacks something, or the answer depends on the client port or on AWS)
+        2  Unknown/Ambiguous/ReachableToEdge  (the snapshot lacks something, the answer depends on the client port or
+                              on AWS, or the path leaves AWS at a VPN/Direct Connect edge PacketWalk cannot see past)
         3  the question could not be asked: unknown id, bad port, unreadable snapshot, PacketWalk not found
 
     Run it with pwsh -File so the exit code reaches the caller (a CI job, SSM Run Command, a scheduler).

@@ -12,7 +12,7 @@ public static class OutputStyle
 {
     private const string Esc = "\u001b[";
     private const string Reset = Esc + "0m";
-    private const string Green = Esc + "32m", Red = Esc + "31m", Yellow = Esc + "33m", Dim = Esc + "2m";
+    private const string Green = Esc + "32m", Red = Esc + "31m", Yellow = Esc + "33m", Cyan = Esc + "36m", Dim = Esc + "2m";
 
     /// <param name="psStyle">The session's $PSStyle (null where there is none).</param>
     /// <param name="host">The session's $Host.</param>
@@ -50,7 +50,7 @@ public static class OutputStyle
         return color is null ? text : color + text + Reset;
     }
 
-    /// <summary>A walk verdict: Reachable green, Blocked red, Unknown and Ambiguous yellow.</summary>
+    /// <summary>A walk verdict: Reachable green, Blocked red, ReachableToEdge cyan (fine as far as AWS goes), Unknown and Ambiguous yellow.</summary>
     public static string Verdict(object? verdict, bool enabled)
     {
         var text = verdict?.ToString() ?? "";
@@ -59,6 +59,7 @@ public static class OutputStyle
         {
             "Reachable" => Green,
             "Blocked" => Red,
+            "ReachableToEdge" => Cyan,
             _ => Yellow,
         };
         return color + text + Reset;

@@ -100,6 +100,36 @@ public class PathDiagramTests
     }
 
     [Fact]
+    public void A_walk_that_leaves_at_a_vpn_edge_ends_at_an_edge_box_and_comes_back_from_it()
+    {
+        var model = Scenario("tgw-vpn-dx-edges");
+        var result = new PacketWalker(model).Walk(new WalkRequest { Source = HostA, Destination = "192.168.10.10", Protocol = IpProtocol.Tcp, Port = 443 });
+        Assert.Equal(PathVerdict.ReachableToEdge, result.Verdict);
+        var d = PathDiagram.Build(result, model);
+        var edge = Assert.Single(d.Nodes, n => n.Id == result.EdgeId);
+        Assert.Equal(DiagramNodeKind.Gateway, edge.Kind);
+        Assert.Contains("on-premises: out of scope", edge.Lines);
+        Assert.Equal(result.EdgeId, Chain(d, WalkDirection.Forward).Last());
+        Assert.Equal(result.EdgeId, Chain(d, WalkDirection.Return).First());
+        // Every id of both paths (ENIs and the edge attachment) is a box.
+        foreach (var id in result.ForwardPath.Concat(result.ReturnPath)) Assert.Contains(d.Nodes, n => n.Id == id);
+        Assert.DoesNotContain(d.Nodes, n => n.Kind is DiagramNodeKind.Blocked or DiagramNodeKind.Warning);
+    }
+
+    [Fact]
+    public void A_walk_across_tgw_peering_draws_both_transit_gateways()
+    {
+        var model = Scenario("tgw-peering");
+        var result = Walk(model, HostA, "i-0c00000000000000c");
+        Assert.Equal(PathVerdict.Reachable, result.Verdict);
+        var d = PathDiagram.Build(result, model);
+        var gateways = Chain(d, WalkDirection.Forward).Where(id => id.StartsWith("tgw-")).ToList();
+        Assert.Equal(2, gateways.Distinct().Count());
+        Assert.All(gateways, g => Assert.Equal(DiagramNodeKind.TransitGateway, d.Nodes.Single(n => n.Id == g).Kind));
+        Assert.Equal(2, d.Vpcs.Count);
+    }
+
+    [Fact]
     public void Without_a_snapshot_the_hops_alone_place_every_interface()
     {
         var model = ReachabilityMatrixTests.Seed();

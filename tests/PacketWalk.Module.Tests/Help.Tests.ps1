@@ -106,7 +106,8 @@ Describe 'about_PacketWalk' {
 
     It 'explains every reason code the engine can give' {
         $codes = Get-ChildItem (Join-Path $RepoRoot 'src/PacketWalk.Core') -Filter *.cs -Recurse |
-            Select-String -Pattern '"([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)"' -AllMatches -CaseSensitive |
+            # "CODE" as a reason, or $"CODE: …" at the start of a note.
+            Select-String -Pattern '"([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)[":]' -AllMatches -CaseSensitive |
             ForEach-Object { foreach ($m in $_.Matches) { [pscustomobject]@{ Code = $m.Groups[1].Value; File = $_.Path } } } |
             Sort-Object Code -Unique
         $codes.Count | Should -BeGreaterThan 5

@@ -7,6 +7,7 @@ BeforeAll {
     $script:Reachable = Test-PacketPath -Source $HostA -Destination $HostB -Port 443 -Snapshot $Snapshot
     $script:Blocked = Test-PacketPath -Source $HostB -Destination $HostA -Port 443 -Snapshot $Snapshot
     $script:Narrowed = Test-PacketPath -Source $HostA -Destination i-0b000000000000b02 -Port 443 -Snapshot (Join-Path $Scenarios 'nacl-deny-reply-ephemeral/snapshot')
+    $script:ToEdge = Test-PacketPath -Source $HostA -Destination 192.168.10.10 -Port 443 -Snapshot (Join-Path $Scenarios 'tgw-vpn-dx-edges/snapshot')
 
     # A second pwsh for scripts run with -File (exit codes). The build runs pwsh either directly or as dotnet pwsh.dll.
     function script:Invoke-ChildPwsh {
@@ -280,6 +281,7 @@ Describe 'Views and colour' {
             $hops | Should -Match ([regex]::Escape("`e[31mDeny`e[0m"))
             $Blocked | Format-Table | Out-String -Width 200 | Should -Match ([regex]::Escape("`e[31mBlocked`e[0m"))
             $Narrowed | Format-List | Out-String -Width 200 | Should -Match ([regex]::Escape("`e[33mAmbiguous`e[0m"))
+            $ToEdge | Format-Table | Out-String -Width 200 | Should -Match ([regex]::Escape("`e[36mReachableToEdge`e[0m"))
         }
 
         It 'adds no colour with PlainText rendering' {
@@ -405,12 +407,13 @@ Describe 'Runbook ergonomics' {
             $script:UnknownResult = Test-PacketPath -Source $HostA -Destination $HostB -Port 443 -Snapshot $noNacls -WarningAction SilentlyContinue
         }
 
-        It 'walks to an Unknown verdict without NACLs (the fixture of the next tests)' {
+        It 'walks to an Unknown verdict without NACLs, and to a VPN edge (the fixtures of the next tests)' {
             $UnknownResult.Verdict | Should -Be 'Unknown'
+            $ToEdge.Verdict | Should -Be 'ReachableToEdge'
         }
 
         It 'is complete at -Depth 5: no truncation, every hop an object, every documented property present in order' {
-            foreach ($r in $Reachable, $Blocked, $Narrowed, $UnknownResult) {
+            foreach ($r in $Reachable, $Blocked, $Narrowed, $UnknownResult, $ToEdge) {
                 $json = $r | ConvertTo-Json -Depth 5 -EnumsAsStrings -WarningVariable truncation
                 $truncation | Should -BeNullOrEmpty
                 $doc = $json | ConvertFrom-Json -AsHashtable
@@ -424,7 +427,7 @@ Describe 'Runbook ergonomics' {
         }
 
         It 'validates against docs/verdict-schema.json, with and without -EnumsAsStrings' {
-            foreach ($r in $Reachable, $Blocked, $Narrowed, $UnknownResult) {
+            foreach ($r in $Reachable, $Blocked, $Narrowed, $UnknownResult, $ToEdge) {
                 $r | ConvertTo-Json -Depth 5 -EnumsAsStrings | Test-Json -SchemaFile $SchemaFile | Should -BeTrue -Because "$($r.Verdict) as names"
                 $r | ConvertTo-Json -Depth 5 | Test-Json -SchemaFile $SchemaFile | Should -BeTrue -Because "$($r.Verdict) as numbers"
             }

@@ -140,6 +140,12 @@ public sealed class PathDiagram
                     return null;
                 case HopStep.TgwRouteTable:
                     return AddStandalone(hop.TransitGatewayId ?? hop.Component, DiagramNodeKind.TransitGateway, hop);
+                case HopStep.TgwPeering:
+                    // A crossing, not a place: the peer transit gateway's route-table hop that follows is the next box.
+                    return null;
+                case HopStep.Edge:
+                    // Where the packet leaves the estate (VPN or Direct Connect attachment, virtual private gateway).
+                    return AddEdge(hop);
             }
             if (hop.NetworkInterfaceId is { } eni) return AddInterface(eni, hop);
             var gateway = hop.VpcPeeringConnectionId ?? hop.InternetGatewayId ?? hop.EgressOnlyInternetGatewayId ?? hop.NatGatewayId ?? hop.VpcEndpointId;
@@ -204,6 +210,20 @@ public sealed class PathDiagram
                              .Select(h => h.TransitGatewayRouteTableId ?? h.Component).Where(t => t is not null).Distinct())
                     lines.Add($"route table {table}");
             Add(new DiagramNode(id, kind, lines, null, null, null));
+            return id;
+        }
+
+        private string AddEdge(PacketHop hop)
+        {
+            var id = hop.Component ?? hop.VpnGatewayId ?? hop.VpnConnectionId ?? "edge";
+            if (_nodes.ContainsKey(id)) return id;
+            var title = hop.VpnConnectionId is not null ? "Site-to-Site VPN (edge)"
+                : hop.VpnGatewayId is not null || id.StartsWith("vgw-", StringComparison.Ordinal) ? "Virtual private gateway (edge)"
+                : "Edge of the estate";
+            var lines = new List<string> { title, id };
+            if (hop.VpnConnectionId is { } vpn && vpn != id) lines.Add(vpn);
+            lines.Add("on-premises: out of scope");
+            Add(new DiagramNode(id, DiagramNodeKind.Gateway, lines, null, null, null));
             return id;
         }
 

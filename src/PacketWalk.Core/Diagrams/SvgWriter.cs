@@ -273,6 +273,7 @@ public static class SvgWriter
         {
             PathVerdict.Reachable => "#1a7f37",
             PathVerdict.Blocked => MermaidWriter.BlockedColor,
+            PathVerdict.ReachableToEdge => "#0969da",
             _ => MermaidWriter.WarningColor,
         };
         sb.Append($"  <text class=\"title\" x=\"{N(Margin)}\" y=\"{N(Margin + 14)}\" font-size=\"14\" font-weight=\"bold\" fill=\"#1f2328\">{X(title[0])}</text>\n");
@@ -341,15 +342,19 @@ public static class SvgWriter
         {
             if (e.Label.Length == 0) continue;
             var color = e.Blocked ? MermaidWriter.BlockedColor : e.Direction == WalkDirection.Forward ? MermaidWriter.ForwardColor : MermaidWriter.ReturnColor;
-            var t = e.Direction == WalkDirection.Forward ? 0.42 : 0.58;
-            var lx = line.X1 + (line.X2 - line.X1) * t;
-            var ly = line.Y1 + (line.Y2 - line.Y1) * t;
+            // Beside the middle of the arrow, forward labels on one side of a pair of boxes and return labels on the
+            // other (the same fixed orientation as the arrows' offset), so the two never cover each other.
+            var lx = (line.X1 + line.X2) / 2;
+            var ly = (line.Y1 + line.Y2) / 2;
             var length = Math.Sqrt((line.X2 - line.X1) * (line.X2 - line.X1) + (line.Y2 - line.Y1) * (line.Y2 - line.Y1));
-            if (length is > 0 and < 70)
+            if (length > 0)
             {
-                // A short arrow would vanish under its label: put the label beside it.
-                lx += -(line.Y2 - line.Y1) / length * 18;
-                ly += (line.X2 - line.X1) / length * 18;
+                var flip = string.CompareOrdinal(e.From, e.To) > 0 ? -1 : 1;
+                var nx = -(line.Y2 - line.Y1) * flip / length;
+                var ny = (line.X2 - line.X1) * flip / length;
+                var side = e.Direction == WalkDirection.Forward ? -14 : 14;
+                lx += nx * side;
+                ly += ny * side;
             }
             sb.Append($"  <g class=\"step {(e.Direction == WalkDirection.Forward ? "forward" : "return")}\"><circle cx=\"{N(lx)}\" cy=\"{N(ly)}\" r=\"11\" fill=\"#ffffff\" stroke=\"{color}\" stroke-width=\"1.5\"/><text x=\"{N(lx)}\" y=\"{N(ly + 4)}\" font-size=\"10\" text-anchor=\"middle\" fill=\"{color}\" font-weight=\"bold\">{X(e.Label)}</text></g>\n");
         }
