@@ -87,7 +87,7 @@ public abstract class SnapshotIdCompleter : IArgumentCompleter
     protected static string Join(params string?[] parts) => string.Join(" ", parts.Where(p => !string.IsNullOrEmpty(p)));
 }
 
-/// <summary>-Source / -Destination: instance ids (by Name tag) and ENI ids.</summary>
+/// <summary>-Source / -Destination: instance ids (by Name tag), ENI ids, and the gateways a walk can start or end at.</summary>
 public sealed class EndpointIdCompleter : SnapshotIdCompleter
 {
     protected override IEnumerable<Candidate> Candidates(NetworkModel model)
@@ -100,6 +100,11 @@ public sealed class EndpointIdCompleter : SnapshotIdCompleter
             var hint = owner ?? (e.TransitGatewayAttachmentId is { } a ? a : null);
             yield return new Candidate(e.NetworkInterfaceId, hint, Join(e.NetworkInterfaceId, e.PrimaryPrivateIp?.ToString(), e.SubnetId, e.AvailabilityZone, e.Description));
         }
+        foreach (var n in model.NatGateways.Values) yield return new Candidate(n.NatGatewayId, "NAT gateway", Join(n.NatGatewayId, "NAT gateway"));
+        foreach (var g in model.InternetGateways.Values) yield return new Candidate(g.InternetGatewayId, "internet gateway", Join(g.InternetGatewayId, string.Join(", ", g.AttachedVpcIds)));
+        foreach (var v in model.VpcEndpoints.Values) yield return new Candidate(v.VpcEndpointId, v.ServiceName, Join(v.VpcEndpointId, v.ServiceName));
+        foreach (var a in model.TransitGatewayAttachments.Values) yield return new Candidate(a.TransitGatewayAttachmentId, a.ResourceType, Join(a.TransitGatewayAttachmentId, a.ResourceType, a.ResourceId));
+        foreach (var g in model.VpnGateways.Values) yield return new Candidate(g.VpnGatewayId, "virtual private gateway", Join(g.VpnGatewayId, "virtual private gateway"));
     }
 }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using PacketWalk.Core.Diagrams;
@@ -123,9 +124,12 @@ public class PathDiagramTests
         var result = Walk(model, HostA, "i-0c00000000000000c");
         Assert.Equal(PathVerdict.Reachable, result.Verdict);
         var d = PathDiagram.Build(result, model);
-        var gateways = Chain(d, WalkDirection.Forward).Where(id => id.StartsWith("tgw-")).ToList();
-        Assert.Equal(2, gateways.Distinct().Count());
-        Assert.All(gateways, g => Assert.Equal(DiagramNodeKind.TransitGateway, d.Nodes.Single(n => n.Id == g).Kind));
+        var chain = Chain(d, WalkDirection.Forward);
+        var gateways = chain.Where(id => d.Nodes.Single(n => n.Id == id).Kind == DiagramNodeKind.TransitGateway).ToList();
+        Assert.Equal(new[] { "tgw-0123456789abcdef0", "tgw-0e0e0e0e0e0e0e0e0" }, gateways);
+        // Between them, the peering attachment the packet crosses.
+        Assert.Equal("tgw-attach-0fe0fe0fe0fe0fe01", chain[chain.IndexOf(gateways[0]) + 1]);
+        Assert.Equal(gateways[1], chain[chain.IndexOf(gateways[0]) + 2]);
         Assert.Equal(2, d.Vpcs.Count);
     }
 
@@ -263,6 +267,45 @@ public class PathDiagramTests
         var model = ReachabilityMatrixTests.Seed();
         foreach (var format in Enum.GetValues<DiagramFormat>())
             Assert.Equal(PathDiagram.Build(Walk(model, HostA, HostB), model).Render(format), PathDiagram.Build(Walk(model, HostA, HostB), model).Render(format));
+    }
+
+    /// <summary>
+    /// Every scenario case draws: the three formats render, the SVG is well-formed, every id of both paths (ENIs and the
+    /// gateways or edges a path lists) is a box, and a walk that is not Reachable has its marker.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ScenarioTests.Cases), MemberType = typeof(ScenarioTests))]
+    public void Every_scenario_case_draws_its_paths_and_its_marker(string scenario, string caseName)
+    {
+        var folder = ScenarioTests.ScenarioFolders().First(f => Path.GetFileName(f) == scenario);
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "expected.json")));
+        var c = doc.RootElement.GetProperty("cases").EnumerateArray().First(x => x.GetProperty("name").GetString() == caseName);
+        int? Int(string n) => c.TryGetProperty(n, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
+        string? Str(string n) => c.TryGetProperty(n, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        var model = ScenarioTests.ModelFor(folder);
+        var result = new PacketWalker(model).Walk(new WalkRequest
+        {
+            Source = Str("source")!, Destination = Str("destination")!, Protocol = IpProtocol.Parse(Str("protocol") ?? "tcp"),
+            Port = Int("port"), SourcePort = Int("sourcePort"), IcmpType = Int("icmpType"), IcmpCode = Int("icmpCode"),
+            SourceIp = Str("sourceIp"), DestinationIp = Str("destinationIp"), SourceVpcId = Str("sourceVpcId"), DestinationVpcId = Str("destinationVpcId"),
+        });
+        var d = PathDiagram.Build(result, model);
+        var context = $"{scenario}/{caseName}: {result} | nodes {string.Join(", ", d.Nodes.Select(n => n.Id))}";
+
+        foreach (var id in result.ForwardPath.Concat(result.ReturnPath).Distinct())
+            Assert.True(d.Nodes.Any(n => n.Id == id), $"{id} of the path is not drawn; {context}");
+        var markers = d.Nodes.Count(n => n.Kind is DiagramNodeKind.Blocked or DiagramNodeKind.Warning);
+        if (result.Verdict is PathVerdict.Reachable or PathVerdict.ReachableToEdge) Assert.True(markers == 0, context);
+        else Assert.True(markers >= 1, $"no marker for a {result.Verdict} walk; {context}");
+        Assert.All(d.Edges, e => Assert.True(d.Nodes.Any(n => n.Id == e.From) && d.Nodes.Any(n => n.Id == e.To), context));
+
+        var svg = XDocument.Parse(d.Render(DiagramFormat.Svg));
+        XNamespace ns = "http://www.w3.org/2000/svg";
+        foreach (var node in d.Nodes)
+            Assert.Contains(svg.Descendants(ns + "g"), g => g.Attribute("data-id")?.Value == node.Id && (g.Attribute("class")?.Value ?? "").StartsWith("node"));
+        Assert.StartsWith("flowchart LR", d.Render(DiagramFormat.Mermaid));
+        var dot = d.Render(DiagramFormat.Dot);
+        Assert.Equal(dot.Count(ch => ch == '{'), dot.Count(ch => ch == '}'));
     }
 
     private readonly record struct Rect(double X, double Y, double W, double H)

@@ -75,6 +75,7 @@ public sealed class PathDiagram
         var builder = new Builder(result, model);
         builder.Walk(WalkDirection.Forward);
         builder.Walk(WalkDirection.Return);
+        builder.EnsureMarker();
         return builder.Finish();
     }
 
@@ -115,6 +116,11 @@ public sealed class PathDiagram
                     // The deciding hop. A source-side drop (its own SG egress) still starts at the source ENI.
                     if (last is null && hop.NetworkInterfaceId is { } own && hop.Step is HopStep.SecurityGroupEgress or HopStep.SourceInterface or HopStep.SourceDestinationCheck)
                         MoveTo(AddInterface(own, hop), false);
+                    // The packet did reach the deciding place when the result lists it on the path (a reply delivered
+                    // to the wrong interface, an endpoint that refuses to start traffic).
+                    else if (hop.NetworkInterfaceId is { } reached && OnPath(reached, direction)) MoveTo(AddInterface(reached, hop), false);
+                    else if (hop.Component is { } place && !place.StartsWith("eni-", StringComparison.Ordinal) && OnPath(place, direction))
+                        MoveTo(AddStandalone(place, DiagramNodeKind.Gateway, hop), false);
                     // A drop in a transit gateway route table happens inside the gateway: the packet got that far.
                     if (IsAtGateway(hop)) MoveTo(AddStandalone(hop.TransitGatewayId ?? hop.Component, DiagramNodeKind.TransitGateway, hop), false);
                     MoveTo(AddMarker(hop, direction, DiagramNodeKind.Blocked), true);
@@ -140,14 +146,14 @@ public sealed class PathDiagram
                     return null;
                 case HopStep.TgwRouteTable:
                     return AddStandalone(hop.TransitGatewayId ?? hop.Component, DiagramNodeKind.TransitGateway, hop);
-                case HopStep.TgwPeering:
-                    // A crossing, not a place: the peer transit gateway's route-table hop that follows is the next box.
-                    return null;
                 case HopStep.Edge:
                     // Where the packet leaves the estate (VPN or Direct Connect attachment, virtual private gateway).
                     return AddEdge(hop);
             }
             if (hop.NetworkInterfaceId is { } eni) return AddInterface(eni, hop);
+            // Whatever else the result lists on a path is a place: a TGW peering attachment crossed, an attachment or
+            // gateway a walk starts or ends at, a peering connection, gateway, endpoint.
+            if (hop.Component is { } component && OnPath(component)) return AddStandalone(component, DiagramNodeKind.Gateway, hop);
             var gateway = hop.VpcPeeringConnectionId ?? hop.InternetGatewayId ?? hop.EgressOnlyInternetGatewayId ?? hop.NatGatewayId ?? hop.VpcEndpointId;
             if (gateway is not null) return AddStandalone(gateway, DiagramNodeKind.Gateway, hop);
             if (hop.TransitGatewayId is { } tgw) return AddStandalone(tgw, DiagramNodeKind.TransitGateway, hop);
@@ -197,12 +203,22 @@ public sealed class PathDiagram
             if (_nodes.ContainsKey(id)) return id;
             var title = kind == DiagramNodeKind.TransitGateway ? "Transit gateway" : hop.Step switch
             {
+                HopStep.TgwPeering => "Transit gateway peering",
                 HopStep.VpcPeering => "VPC peering",
                 HopStep.InternetGateway => "Internet gateway",
                 HopStep.EgressOnlyInternetGateway => "Egress-only internet gateway",
                 HopStep.NatGateway => "NAT gateway",
                 HopStep.GatewayEndpoint or HopStep.InterfaceEndpoint => "VPC endpoint",
-                _ => hop.Step.ToString(),
+                _ => id switch
+                {
+                    _ when id.StartsWith("tgw-attach-", StringComparison.Ordinal) => "Transit gateway attachment",
+                    _ when id.StartsWith("igw-", StringComparison.Ordinal) => "Internet gateway",
+                    _ when id.StartsWith("eigw-", StringComparison.Ordinal) => "Egress-only internet gateway",
+                    _ when id.StartsWith("nat-", StringComparison.Ordinal) => "NAT gateway",
+                    _ when id.StartsWith("pcx-", StringComparison.Ordinal) => "VPC peering",
+                    _ when id.StartsWith("vpce-", StringComparison.Ordinal) => "VPC endpoint",
+                    _ => hop.Step.ToString(),
+                },
             };
             var lines = new List<string> { title, id };
             if (kind == DiagramNodeKind.TransitGateway)
@@ -231,18 +247,20 @@ public sealed class PathDiagram
         {
             var id = $"{(kind == DiagramNodeKind.Blocked ? "blocked" : "warning")}-{direction.ToString().ToLowerInvariant()}";
             var at = _result.BlockedDirection == direction && _result.BlockedAt is not null ? _result.BlockedAt : hop.Component ?? hop.Step.ToString();
+            // A warning is about ports narrowed on the reply only when the result says so; otherwise it names the verdict.
+            var narrowed = kind == DiagramNodeKind.Warning && _result.ReturnPortsAllowed is not null && _result.Reason == "SUBNET_ACL_RESTRICTION";
             var verdict = kind == DiagramNodeKind.Blocked ? hop.Decision switch
             {
                 HopDecision.Unknown => "unknown at",
                 HopDecision.Ambiguous => "ambiguous at",
                 _ => "blocked at",
-            } : "narrowed at";
+            } : narrowed ? "narrowed at" : _result.Verdict == PathVerdict.Unknown ? "unknown at" : "ambiguous at";
             var lines = new List<string> { $"{(kind == DiagramNodeKind.Blocked ? "✖" : "⚠")} {direction}: {verdict} {at}" };
             var reason = _result.BlockedDirection == direction ? _result.Reason ?? hop.Reason : hop.Reason;
             if (reason is not null) lines.Add(reason);
             var rule = _result.BlockedDirection == direction ? _result.Rule ?? hop.Rule : hop.Rule;
             if (rule is not null) lines.AddRange(Wrap(rule, 52));
-            if (_result.ReturnPortsAllowed is { } ports && kind == DiagramNodeKind.Warning) lines.Add($"replies reach client ports {ports} only");
+            if (narrowed) lines.Add($"replies reach client ports {_result.ReturnPortsAllowed} only");
 
             // A drop at a transit gateway route table belongs with the gateway, not with a subnet.
             var atGateway = IsAtGateway(hop);
@@ -254,6 +272,9 @@ public sealed class PathDiagram
             Add(new DiagramNode(id, kind, lines, subnetId, vpcId, az) { Beside = beside });
             return id;
         }
+
+        private bool OnPath(string id, WalkDirection? direction = null) =>
+            (direction != WalkDirection.Return && _result.ForwardPath.Contains(id)) || (direction != WalkDirection.Forward && _result.ReturnPath.Contains(id));
 
         private static bool IsAtGateway(PacketHop hop) =>
             hop.Step == HopStep.TgwRouteTable || (hop.SubnetId is null && hop.NetworkInterfaceId is null && hop.TransitGatewayId is not null);
@@ -271,6 +292,22 @@ public sealed class PathDiagram
         {
             _nodes[node.Id] = node;
             _nodeOrder.Add(node.Id);
+        }
+
+        /// <summary>
+        /// A verdict that is not Reachable always gets a marker. When no hop stopped the packet and none on the blocked
+        /// leg is the named component (an appliance passed one way only), the marker goes beside that component.
+        /// </summary>
+        public void EnsureMarker()
+        {
+            if (_result.Verdict is PathVerdict.Reachable or PathVerdict.ReachableToEdge) return;
+            if (_nodes.Values.Any(n => n.Kind is DiagramNodeKind.Blocked or DiagramNodeKind.Warning)) return;
+            var direction = _result.BlockedDirection ?? WalkDirection.Forward;
+            var hop = _result.Hops.LastOrDefault(h => h.Component == _result.BlockedAt || h.NetworkInterfaceId == _result.BlockedAt)
+                ?? _result.Hops.LastOrDefault(h => h.Direction == direction) ?? _result.Hops.LastOrDefault();
+            if (hop is null) return;
+            var marker = AddMarker(hop, direction, DiagramNodeKind.Warning);
+            if (_result.BlockedAt is { } at && _nodes.ContainsKey(at)) _edges.Add(new DiagramEdge(at, marker, direction, 0, true));
         }
 
         public PathDiagram Finish()
