@@ -13,6 +13,7 @@ public sealed class NetworkModel
 {
     internal NetworkModel(NetworkModelBuilder b)
     {
+        LinearLookups = b.LinearLookups;
         Vpcs = b.Vpcs.ToFrozenDictionary(v => v.VpcId, StringComparer.Ordinal);
         Subnets = b.Subnets.ToFrozenDictionary(s => s.SubnetId, StringComparer.Ordinal);
         Instances = b.Instances.ToFrozenDictionary(i => i.InstanceId, StringComparer.Ordinal);
@@ -106,6 +107,12 @@ public sealed class NetworkModel
 
     public string SourceDescription { get; }
     public IReadOnlyList<SnapshotWarning> Warnings { get; }
+
+    /// <summary>
+    /// The benchmark's baseline: route, VPC and subnet lookups scan every entry instead of using the prefix tries.
+    /// Same answers, different data structure, so the gain can be measured side by side in one run.
+    /// </summary>
+    internal bool LinearLookups { get; }
 
     public FrozenDictionary<string, Vpc> Vpcs { get; }
     public FrozenDictionary<string, Subnet> Subnets { get; }
@@ -243,6 +250,9 @@ public sealed class NetworkModelBuilder
     public List<NatGateway> NatGateways { get; } = new();
     public List<VpcEndpoint> VpcEndpoints { get; } = new();
     public List<ElasticIpAddress> ElasticIps { get; } = new();
+
+    /// <summary>Builds a model whose lookups scan linearly (the benchmark's baseline); see <see cref="NetworkModel.LinearLookups"/>.</summary>
+    internal bool LinearLookups { get; set; }
 
     /// <summary>Work the snapshot reader defers until all files are read (embedded ENIs, prefix-list entries).</summary>
     internal Parsers.SnapshotReaderState? ReaderState { get; set; }

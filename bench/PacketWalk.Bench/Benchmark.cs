@@ -1,0 +1,317 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime;
+using System.Text;
+using PacketWalk.Core.Net;
+using PacketWalk.Core.Snapshot;
+using PacketWalk.Core.Walk;
+using PacketWalk.EstateGenerator;
+
+namespace PacketWalk.Bench;
+
+public sealed record BenchOptions
+{
+    public IReadOnlyList<string> Sizes { get; init; } = new[] { "small", "medium", "large" };
+    public int Seed { get; init; } = 42;
+    public string OutputFolder { get; init; } = "out/bench";
+    /// <summary>Sources and destinations of the all-pairs matrix (N x N walks).</summary>
+    public int Pairs { get; init; } = 1000;
+    /// <summary>Sources and destinations of the sub-matrix walked with both the indexed and the baseline model.</summary>
+    public int BaselinePairs { get; init; } = 100;
+    public int LoadRuns { get; init; } = 3;
+    public int WalkSamples { get; init; } = 2000;
+}
+
+/// <summary>Everything measured for one estate size.</summary>
+public sealed record SizeResult(
+    string Size, GeneratedEstate Estate, Stats LoadMs, Stats FirstWalkMs, Stats PeakMb, Stats HeapMb,
+    Stats WalkUs, Stats ReachableWalkUs, Stats BaselineWalkUs, Stats BaselineReachableWalkUs,
+    double WalksPerMinute, Stats BlockWalksPerMinute, long MatrixWalks, double MatrixSeconds, IReadOnlyDictionary<string, int> Verdicts,
+    double SubMatrixPerMinute, double BaselineSubMatrixPerMinute, int SubMatrixWalks, int SubMatrixMismatches,
+    Stats TgwLookupNs, Stats BaselineTgwLookupNs, Stats VpcLookupNs, Stats BaselineVpcLookupNs, int TgwTableRoutes);
+
+public static class Benchmark
+{
+    public static int Run(BenchOptions options)
+    {
+        var outDir = Path.GetFullPath(options.OutputFolder);
+        Directory.CreateDirectory(outDir);
+        var results = new List<SizeResult>();
+        Console.WriteLine(Machine());
+        foreach (var size in options.Sizes)
+        {
+            var spec = EstateSpec.ByName(size);
+            var root = Path.Combine(outDir, "estates", $"{spec.Name}-{options.Seed}");
+            var watch = Stopwatch.StartNew();
+            if (EstateGenerator.EstateGenerator.EnsureGenerated(spec, options.Seed, root, out _))
+                Console.WriteLine($"[{size}] generated in {watch.Elapsed.TotalSeconds:0.0} s");
+            var estate = ReadEstate(root, spec, options.Seed);
+            Console.WriteLine($"[{size}] {root}: {estate.Files} files, {estate.Bytes / 1048576.0:0.0} MiB");
+            results.Add(RunSize(size, root, estate, options));
+            var report = Report(results, options);
+            File.WriteAllText(Path.Combine(outDir, "results.md"), report);
+        }
+        var final = Report(results, options);
+        Console.WriteLine();
+        Console.WriteLine(final);
+        Console.WriteLine($"Written to {Path.Combine(outDir, "results.md")}");
+        return 0;
+    }
+
+    /// <summary>The files of the estate; its resource counts are filled from the loaded model.</summary>
+    private static GeneratedEstate ReadEstate(string root, EstateSpec spec, int seed)
+    {
+        var files = Directory.GetFiles(Path.Combine(root, "aws_configs"), "*.json", SearchOption.AllDirectories);
+        return new GeneratedEstate(root, spec.Name, seed, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, files.Length, files.Sum(f => new FileInfo(f).Length));
+    }
+
+    private static SizeResult RunSize(string size, string root, GeneratedEstate estate, BenchOptions options)
+    {
+        // 1. Load: cold, one child process per run.
+        var loads = new List<LoadMeasurement>();
+        for (int i = 0; i < options.LoadRuns; i++)
+        {
+            var m = LoadProbe.Measure(root);
+            loads.Add(m);
+            Console.WriteLine($"[{size}] load {i + 1}/{options.LoadRuns}: {m.LoadMs:0} ms, first walk {m.FirstWalkMs:0.0} ms, peak working set {LoadProbe.Mb(m.PeakWorkingSetBytes)} MiB, heap {LoadProbe.Mb(m.ManagedHeapBytes)} MiB");
+        }
+
+        // 2. In this process: the indexed model and the baseline model over the same files.
+        var model = SnapshotReader.Read(root);
+        var builder = new NetworkModelBuilder { LinearLookups = true };
+        SnapshotReader.ReadInto(builder, root);
+        var baselineModel = builder.Build();
+        estate = estate with
+        {
+            Vpcs = model.Vpcs.Count, Subnets = model.Subnets.Count, Instances = model.Instances.Count, NetworkInterfaces = model.NetworkInterfaces.Count,
+            SecurityGroups = model.SecurityGroups.Count, NetworkAcls = model.NetworkAcls.Count, RouteTables = model.RouteTables.Count,
+            TransitGateways = model.TransitGateways.Count, PeeringConnections = model.VpcPeeringConnections.Count,
+            TransitGatewayRoutes = model.TransitGatewayRoutes.Values.Sum(l => l.Count) + model.TransitGatewayPropagations.Values.Sum(l => l.Count),
+        };
+        var walker = new PacketWalker(model);
+        var baseline = new PacketWalker(baselineModel);
+
+        var rng = new Random(options.Seed);
+        var instances = model.Instances.Keys.Order(StringComparer.Ordinal).ToArray();
+        int n = Math.Min(options.Pairs, instances.Length);
+        var sources = Sample(instances, n, rng);
+        var destinations = Sample(instances, n, rng);
+
+        // 3. Warm up both walkers (JIT, lazily built indexes).
+        for (int i = 0; i < Math.Min(2000, n * n); i++)
+        {
+            var r = Request(sources[i % n], destinations[(i * 7) % n]);
+            walker.Walk(r);
+            if (i < 300) baseline.Walk(r);
+        }
+
+        // 4. One walk, forward and return: each sample timed on its own.
+        var pairs = Enumerable.Range(0, options.WalkSamples).Select(_ => (sources[rng.Next(n)], destinations[rng.Next(n)])).ToArray();
+        var (walkUs, reachableUs) = TimeWalks(walker, pairs);
+        var baselinePairs = pairs.Take(Math.Max(200, options.WalkSamples / 4)).ToArray();
+        var (baseUs, baseReachableUs) = TimeWalks(baseline, baselinePairs);
+        Console.WriteLine($"[{size}] one walk: {walkUs.Text("0.0")} us; reachable only {reachableUs.Text("0.0")} us; baseline {baseUs.Text("0.0")} us");
+
+        // 5. All pairs on every core, in blocks of sources so the spread shows.
+        GC.Collect();
+        var verdicts = new Dictionary<string, int>(StringComparer.Ordinal);
+        int blocks = Math.Min(5, n);
+        var blockRates = new List<double>();
+        var total = Stopwatch.StartNew();
+        for (int b = 0; b < blocks; b++)
+        {
+            int from = b * n / blocks, to = (b + 1) * n / blocks;
+            var watch = Stopwatch.StartNew();
+            var counts = Matrix(walker, sources[from..to], destinations);
+            watch.Stop();
+            blockRates.Add((to - from) * (double)n / watch.Elapsed.TotalMinutes);
+            foreach (var (k, v) in counts) verdicts[k] = verdicts.GetValueOrDefault(k) + v;
+        }
+        total.Stop();
+        long matrixWalks = (long)n * n;
+        double perMinute = matrixWalks / total.Elapsed.TotalMinutes;
+        Console.WriteLine($"[{size}] all pairs {n}x{n}: {total.Elapsed.TotalSeconds:0.0} s = {perMinute:N0} walks/minute; {string.Join(", ", verdicts.OrderBy(k => k.Key).Select(kv => $"{kv.Key} {kv.Value}"))}");
+
+        // 6. The same sub-matrix with the index and with the baseline, answers compared.
+        int m2 = Math.Min(options.BaselinePairs, n);
+        var subSources = sources[..m2];
+        var subDestinations = destinations[..m2];
+        var sw = Stopwatch.StartNew();
+        Matrix(walker, subSources, subDestinations);
+        double subRate = m2 * (double)m2 / sw.Elapsed.TotalMinutes;
+        sw.Restart();
+        Matrix(baseline, subSources, subDestinations);
+        double baseRate = m2 * (double)m2 / sw.Elapsed.TotalMinutes;
+        int mismatches = 0;
+        foreach (var s in subSources)
+            foreach (var d in subDestinations)
+                if (Signature(walker.Walk(Request(s, d))) != Signature(baseline.Walk(Request(s, d)))) mismatches++;
+        Console.WriteLine($"[{size}] sub-matrix {m2}x{m2}: indexed {subRate:N0}/min, baseline {baseRate:N0}/min, {mismatches} answers differ");
+
+        // 7. Route lookups alone.
+        var (tgwNs, baseTgwNs, tgwRoutes) = TimeTgwLookups(model, baselineModel, rng);
+        var (vpcNs, baseVpcNs) = TimeVpcLookups(model, baselineModel, rng);
+        Console.WriteLine($"[{size}] TGW lookup ({tgwRoutes} routes): {tgwNs.Median:0} ns vs {baseTgwNs.Median:0} ns; VPC route lookup {vpcNs.Median:0} ns vs {baseVpcNs.Median:0} ns");
+
+        return new SizeResult(size, estate,
+            Stats.Of(loads.Select(l => l.LoadMs)), Stats.Of(loads.Select(l => l.FirstWalkMs)),
+            Stats.Of(loads.Select(l => l.PeakWorkingSetBytes / 1048576.0)), Stats.Of(loads.Select(l => l.ManagedHeapBytes / 1048576.0)),
+            walkUs, reachableUs, baseUs, baseReachableUs, perMinute, Stats.Of(blockRates), matrixWalks, total.Elapsed.TotalSeconds, verdicts,
+            subRate, baseRate, m2 * m2, mismatches, tgwNs, baseTgwNs, vpcNs, baseVpcNs, tgwRoutes);
+    }
+
+    private static string[] Sample(string[] items, int count, Random rng)
+    {
+        var copy = (string[])items.Clone();
+        rng.Shuffle(copy);
+        return copy[..count];
+    }
+
+    private static WalkRequest Request(string source, string destination) => new() { Source = source, Destination = destination, Protocol = IpProtocol.Tcp, Port = 443 };
+
+    private static (Stats All, Stats Reachable) TimeWalks(PacketWalker walker, (string, string)[] pairs)
+    {
+        var all = new List<double>(pairs.Length);
+        var reachable = new List<double>(pairs.Length);
+        double tickUs = 1e6 / Stopwatch.Frequency;
+        foreach (var (s, d) in pairs)
+        {
+            var request = Request(s, d);
+            long t0 = Stopwatch.GetTimestamp();
+            var result = walker.Walk(request);
+            long t1 = Stopwatch.GetTimestamp();
+            double us = (t1 - t0) * tickUs;
+            all.Add(us);
+            if (result.Verdict == PathVerdict.Reachable) reachable.Add(us);
+        }
+        return (Stats.Of(all), Stats.Of(reachable));
+    }
+
+    /// <summary>Walks every source to every destination on all cores; returns verdict counts (by verdict and reason).</summary>
+    private static Dictionary<string, int> Matrix(PacketWalker walker, string[] sources, string[] destinations)
+    {
+        var total = new Dictionary<string, int>(StringComparer.Ordinal);
+        var gate = new object();
+        Parallel.ForEach(sources, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+            () => new Dictionary<string, int>(StringComparer.Ordinal),
+            (source, _, local) =>
+            {
+                foreach (var destination in destinations)
+                {
+                    var result = walker.Walk(Request(source, destination));
+                    var key = result.Verdict == PathVerdict.Reachable ? "Reachable" : $"{result.Verdict} {result.Reason}";
+                    local[key] = local.GetValueOrDefault(key) + 1;
+                }
+                return local;
+            },
+            local => { lock (gate) foreach (var (k, v) in local) total[k] = total.GetValueOrDefault(k) + v; });
+        return total;
+    }
+
+    private static string Signature(PacketPathResult r) =>
+        $"{r.Verdict}|{r.BlockedDirection}|{r.BlockedAt}|{r.Reason}|{r.Rule}|{r.Explanation}|{r.ForwardPathText}|{r.ReturnPathText}|{r.ReturnPortsAllowed}|{string.Join(";", r.Notes)}|"
+        + string.Join(";", r.Hops.Select(h => $"{h.Step}/{h.Component}/{h.Decision}/{h.Rule}/{h.Reason}/{h.Note}"));
+
+    private static (Stats Indexed, Stats Baseline, int Routes) TimeTgwLookups(NetworkModel model, NetworkModel baselineModel, Random rng)
+    {
+        var table = model.TransitGatewayRouteTables.Keys
+            .OrderByDescending(id => model.TransitGatewayRoutes.GetValueOrDefault(id)?.Count ?? 0).ThenBy(id => id, StringComparer.Ordinal).First();
+        int routes = model.TransitGatewayRoutes.GetValueOrDefault(table)?.Count ?? 0;
+        routes += model.TransitGatewayPropagations.GetValueOrDefault(table)?.Count ?? 0;
+        var addresses = RandomEstateAddresses(model, rng, 4096);
+        return (TimeLookups(addresses, a => TgwRouteResolver.Lookup(model, table, a)),
+                TimeLookups(addresses, a => TgwRouteResolver.Lookup(baselineModel, table, a)), routes);
+    }
+
+    private static (Stats Indexed, Stats Baseline) TimeVpcLookups(NetworkModel model, NetworkModel baselineModel, Random rng)
+    {
+        var tables = model.RouteTables.Values.Where(t => t.Associations.Any(a => a.SubnetId is not null)).OrderBy(t => t.RouteTableId, StringComparer.Ordinal).ToArray();
+        var addresses = RandomEstateAddresses(model, rng, 4096);
+        var picks = addresses.Select((a, i) => (a, tables[(i * 31) % tables.Length])).ToArray();
+        int k = 0;
+        var indexed = TimeLookups(addresses, a => RouteResolver.Lookup(model, picks[k++ % picks.Length].Item2, a));
+        k = 0;
+        var baseline = TimeLookups(addresses, a => RouteResolver.Lookup(baselineModel, picks[k++ % picks.Length].Item2, a));
+        return (indexed, baseline);
+    }
+
+    private static IpAddress[] RandomEstateAddresses(NetworkModel model, Random rng, int count)
+    {
+        var enis = model.NetworkInterfaces.Values.OrderBy(e => e.NetworkInterfaceId, StringComparer.Ordinal).ToArray();
+        return Enumerable.Range(0, count).Select(_ => enis[rng.Next(enis.Length)].PrimaryPrivateIp!.Value).ToArray();
+    }
+
+    /// <summary>ns per lookup, in 20 rounds over the addresses (each round is one sample).</summary>
+    private static Stats TimeLookups<T>(IpAddress[] addresses, Func<IpAddress, T> lookup)
+    {
+        foreach (var a in addresses.Take(256)) lookup(a);
+        var samples = new List<double>();
+        for (int round = 0; round < 20; round++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            foreach (var a in addresses) GC.KeepAlive(lookup(a));
+            long t1 = Stopwatch.GetTimestamp();
+            samples.Add((t1 - t0) * 1e9 / Stopwatch.Frequency / addresses.Length);
+        }
+        return Stats.Of(samples);
+    }
+
+    internal static string Machine()
+    {
+        string cpu = "unknown";
+        string memory = "unknown";
+        try
+        {
+            cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? cpu;
+            var kb = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+            memory = $"{long.Parse(kb, CultureInfo.InvariantCulture) / 1048576.0:0.0} GiB";
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return $"Machine: {Environment.ProcessorCount} cores ({cpu}), {memory} memory, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, GC {(GCSettings.IsServerGC ? "server" : "workstation")}{(GCSettings.LatencyMode == GCLatencyMode.Interactive ? " concurrent" : "")}";
+    }
+
+    private static string Report(IReadOnlyList<SizeResult> results, BenchOptions options)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.AppendLine("# PacketWalk benchmark");
+        sb.AppendLine();
+        sb.AppendLine(Machine());
+        sb.AppendLine();
+        sb.AppendLine(string.Create(inv, $"Seed {options.Seed}; walks are tcp/443 between instances; medians with (p10, p90) or (min, max). Load runs: {options.LoadRuns} cold child processes per size. Baseline = the same engine with linear scans for TGW and VPC route tables and VPC/subnet containment instead of prefix tries."));
+        sb.AppendLine();
+        sb.AppendLine("## Estates");
+        sb.AppendLine();
+        sb.AppendLine("| size | VPCs | subnets | instances | ENIs | SGs | NACLs | route tables | TGWs | TGW routes (static+propagations) | peerings | files | JSON MiB |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in results)
+        {
+            var e = r.Estate;
+            sb.AppendLine(string.Create(inv, $"| {r.Size} | {e.Vpcs:N0} | {e.Subnets:N0} | {e.Instances:N0} | {e.NetworkInterfaces:N0} | {e.SecurityGroups:N0} | {e.NetworkAcls:N0} | {e.RouteTables:N0} | {e.TransitGateways} | {e.TransitGatewayRoutes:N0} | {e.PeeringConnections} | {e.Files:N0} | {e.Bytes / 1048576.0:0.0} |"));
+        }
+        sb.AppendLine();
+        sb.AppendLine("## Results");
+        sb.AppendLine();
+        sb.AppendLine("| size | load ms (parse+index) | first walk ms | peak working set MiB | managed heap MiB | one walk µs (all) | one walk µs (Reachable) | all-pairs walks/min | all-pairs blocks walks/min |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---:|---|");
+        foreach (var r in results)
+            sb.AppendLine(string.Create(inv, $"| {r.Size} | {r.LoadMs.RangeText("0")} | {r.FirstWalkMs.RangeText("0.0")} | {r.PeakMb.RangeText("0")} | {r.HeapMb.Median:0} | {r.WalkUs.Text("0.0")} | {r.ReachableWalkUs.Text("0.0")} | {r.WalksPerMinute:N0} | {r.BlockWalksPerMinute.RangeText("N0")} |"));
+        sb.AppendLine();
+        sb.AppendLine("## Against the baseline (same run, same walks)");
+        sb.AppendLine();
+        sb.AppendLine("| size | one walk µs indexed | one walk µs baseline | ratio | sub-matrix walks/min indexed | baseline | ratio | answers differing | TGW lookup ns (routes) indexed | baseline | ratio | VPC route lookup ns indexed | baseline | ratio |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in results)
+            sb.AppendLine(string.Create(inv,
+                $"| {r.Size} | {r.WalkUs.Median:0.0} | {r.BaselineWalkUs.Median:0.0} | {r.BaselineWalkUs.Median / r.WalkUs.Median:0.0}x | {r.SubMatrixPerMinute:N0} | {r.BaselineSubMatrixPerMinute:N0} | {r.SubMatrixPerMinute / r.BaselineSubMatrixPerMinute:0.0}x | {r.SubMatrixMismatches} of {r.SubMatrixWalks:N0} | {r.TgwLookupNs.Median:0} ({r.TgwTableRoutes:N0}) | {r.BaselineTgwLookupNs.Median:0} | {r.BaselineTgwLookupNs.Median / r.TgwLookupNs.Median:0}x | {r.VpcLookupNs.Median:0} | {r.BaselineVpcLookupNs.Median:0} | {r.BaselineVpcLookupNs.Median / r.VpcLookupNs.Median:0.0}x |"));
+        sb.AppendLine();
+        sb.AppendLine("## All-pairs verdicts");
+        sb.AppendLine();
+        foreach (var r in results)
+            sb.AppendLine(string.Create(inv, $"- {r.Size} ({r.MatrixWalks:N0} walks in {r.MatrixSeconds:0.0} s): {string.Join(", ", r.Verdicts.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} {kv.Value:N0} ({100.0 * kv.Value / r.MatrixWalks:0.0}%)"))}"));
+        sb.AppendLine();
+        sb.AppendLine("Live path API-call count for the seed topology: not measured here; the live reader is issue 4's (see docs/notes/issue7-speed.md).");
+        return sb.ToString();
+    }
+}

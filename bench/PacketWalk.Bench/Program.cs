@@ -1,0 +1,29 @@
+using System.Globalization;
+using PacketWalk.Bench;
+
+// PacketWalk.Bench run [--sizes small,medium,large] [--seed 42] [--out out/bench] [--pairs 1000] [--baseline-pairs 100] [--load-runs 3] [--walk-samples 2000]
+// PacketWalk.Bench load-probe SNAPSHOT_ROOT   (used by run: one cold load in a fresh process, one JSON line out)
+if (args.Length >= 2 && args[0] == "load-probe") return LoadProbe.Run(args[1]);
+if (args.Length == 0 || args[0] != "run")
+{
+    Console.Error.WriteLine("usage: PacketWalk.Bench run [--sizes small,medium,large] [--seed N] [--out FOLDER] [--pairs N] [--baseline-pairs N] [--load-runs N] [--walk-samples N]");
+    return 2;
+}
+var options = new BenchOptions();
+for (int i = 1; i < args.Length; i++)
+{
+    string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+    int NextInt() => int.Parse(Next(), NumberStyles.None, CultureInfo.InvariantCulture);
+    options = args[i] switch
+    {
+        "--sizes" => options with { Sizes = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
+        "--seed" => options with { Seed = NextInt() },
+        "--out" => options with { OutputFolder = Next() },
+        "--pairs" => options with { Pairs = NextInt() },
+        "--baseline-pairs" => options with { BaselinePairs = NextInt() },
+        "--load-runs" => options with { LoadRuns = NextInt() },
+        "--walk-samples" => options with { WalkSamples = NextInt() },
+        _ => throw new ArgumentException($"unknown option '{args[i]}'"),
+    };
+}
+return Benchmark.Run(options);
