@@ -18,7 +18,10 @@ public readonly record struct PortRange(int From, int To)
 /// </summary>
 public sealed class PortSet : IEquatable<PortSet>
 {
+    // Every operation returns a normalised set (sorted, disjoint, non-adjacent ranges). Where the answer equals an
+    // operand, the operand itself is returned: sets are immutable, so sharing is safe and saves the walk allocations.
     private readonly PortRange[] _ranges;
+    private string? _text;
 
     public static readonly PortSet Empty = new(Array.Empty<PortRange>());
     public static readonly PortSet All = new(new[] { PortRange.All });
@@ -31,25 +34,48 @@ public sealed class PortSet : IEquatable<PortSet>
 
     public IReadOnlyList<PortRange> Ranges => _ranges;
     public bool IsEmpty => _ranges.Length == 0;
-    public int Count => _ranges.Sum(r => r.Count);
+    public int Count
+    {
+        get
+        {
+            int count = 0;
+            foreach (var r in _ranges) count += r.Count;
+            return count;
+        }
+    }
     public bool IsSingle => _ranges.Length == 1 && _ranges[0].From == _ranges[0].To;
     public int First => _ranges.Length == 0 ? -1 : _ranges[0].From;
 
-    public bool Contains(int port) => _ranges.Any(r => r.Contains(port));
+    public bool Contains(int port)
+    {
+        foreach (var r in _ranges)
+            if (r.Contains(port)) return true;
+        return false;
+    }
 
     public PortSet Intersect(PortRange range)
     {
-        var result = new List<PortRange>(_ranges.Length);
+        if (_ranges.Length == 0) return this;
+        if (range.From <= _ranges[0].From && range.To >= _ranges[^1].To) return this;
+        int kept = 0;
+        foreach (var r in _ranges)
+            if (Math.Max(r.From, range.From) <= Math.Min(r.To, range.To)) kept++;
+        if (kept == 0) return Empty;
+        var result = new PortRange[kept];
+        int i = 0;
         foreach (var r in _ranges)
         {
             int from = Math.Max(r.From, range.From), to = Math.Min(r.To, range.To);
-            if (from <= to) result.Add(new PortRange(from, to));
+            if (from <= to) result[i++] = new PortRange(from, to);
         }
-        return result.Count == _ranges.Length && result.SequenceEqual(_ranges) ? this : new PortSet(result.ToArray());
+        return new PortSet(result);
     }
 
     public PortSet Intersect(PortSet other)
     {
+        if (_ranges.Length == 0 || other._ranges.Length == 0) return Empty;
+        if (other._ranges.Length == 1) return Intersect(other._ranges[0]);
+        if (_ranges.Length == 1) return other.Intersect(_ranges[0]);
         var parts = new List<PortRange>();
         foreach (var r in other._ranges) parts.AddRange(Intersect(r)._ranges);
         return Of(parts);
@@ -57,6 +83,7 @@ public sealed class PortSet : IEquatable<PortSet>
 
     public PortSet Subtract(PortRange range)
     {
+        if (_ranges.Length == 0 || range.To < _ranges[0].From || range.From > _ranges[^1].To) return this;
         var result = new List<PortRange>(_ranges.Length + 1);
         foreach (var r in _ranges)
         {
@@ -64,21 +91,36 @@ public sealed class PortSet : IEquatable<PortSet>
             if (range.From > r.From) result.Add(new PortRange(r.From, range.From - 1));
             if (range.To < r.To) result.Add(new PortRange(range.To + 1, r.To));
         }
-        return new PortSet(result.ToArray());
+        return result.Count == 0 ? Empty : new PortSet(result.ToArray());
     }
 
     public PortSet Subtract(PortSet other)
     {
+        if (ReferenceEquals(this, other)) return Empty;
         var current = this;
         foreach (var r in other._ranges) current = current.Subtract(r);
         return current;
     }
 
-    public PortSet Union(PortSet other) => Of(_ranges.Concat(other._ranges));
+    public PortSet Union(PortSet other)
+    {
+        if (other._ranges.Length == 0 || ReferenceEquals(this, other)) return this;
+        if (_ranges.Length == 0) return other;
+        var all = new PortRange[_ranges.Length + other._ranges.Length];
+        _ranges.CopyTo(all, 0);
+        other._ranges.CopyTo(all, _ranges.Length);
+        var merged = Normalize(all);
+        return merged.AsSpan().SequenceEqual(_ranges) ? this : new PortSet(merged);
+    }
 
     private static PortRange[] Normalize(IEnumerable<PortRange> ranges)
     {
-        var sorted = ranges.Where(r => r.From <= r.To).OrderBy(r => r.From).ToList();
+        var sorted = new List<PortRange>(ranges is ICollection<PortRange> c ? c.Count : 4);
+        foreach (var r in ranges)
+            if (r.From <= r.To) sorted.Add(r);
+        if (sorted.Count == 0) return Array.Empty<PortRange>();
+        // Stable order by start (as OrderBy was); ties merge the same way whatever their order.
+        sorted.Sort(static (a, b) => a.From != b.From ? a.From.CompareTo(b.From) : a.To.CompareTo(b.To));
         var merged = new List<PortRange>(sorted.Count);
         foreach (var r in sorted)
         {
@@ -89,7 +131,7 @@ public sealed class PortSet : IEquatable<PortSet>
         return merged.ToArray();
     }
 
-    public bool Equals(PortSet? other) => other is not null && _ranges.AsSpan().SequenceEqual(other._ranges);
+    public bool Equals(PortSet? other) => other is not null && (ReferenceEquals(this, other) || _ranges.AsSpan().SequenceEqual(other._ranges));
     public override bool Equals(object? obj) => Equals(obj as PortSet);
     public override int GetHashCode()
     {
@@ -98,14 +140,18 @@ public sealed class PortSet : IEquatable<PortSet>
         return hash.ToHashCode();
     }
 
-    public override string ToString()
+    /// <summary>"443", "32768-60999", "0-1023,32768-60999" or "none"; computed once (hop rows print it many times).</summary>
+    public override string ToString() => _text ??= Format(_ranges);
+
+    private static string Format(PortRange[] ranges)
     {
-        if (_ranges.Length == 0) return "none";
+        if (ranges.Length == 0) return "none";
+        if (ranges.Length == 1) return ranges[0].ToString();
         var sb = new StringBuilder();
-        for (int i = 0; i < _ranges.Length; i++)
+        for (int i = 0; i < ranges.Length; i++)
         {
             if (i > 0) sb.Append(',');
-            sb.Append(_ranges[i].ToString());
+            sb.Append(ranges[i].ToString());
         }
         return sb.ToString();
     }

@@ -9,7 +9,7 @@ namespace PacketWalk.Core.Snapshot;
 /// (route table and NACL of a subnet, ENIs by address, TGW attachment ENIs per AZ). Immutable once built,
 /// so one model serves any number of concurrent walks.
 /// </summary>
-public sealed class NetworkModel
+public sealed partial class NetworkModel
 {
     internal NetworkModel(NetworkModelBuilder b)
     {
@@ -194,13 +194,6 @@ public sealed class NetworkModel
     /// <summary>The requester-managed ENI the TGW placed in one attachment subnet (R-TGW-1).</summary>
     public NetworkInterface? TransitGatewayAttachmentEni(string attachmentId, string subnetId) =>
         _tgwEniByAttachmentSubnet.TryGetValue((attachmentId, subnetId), out var eni) ? eni : null;
-
-    public Vpc? VpcContaining(IpAddress address) => Vpcs.Values.Where(v => v.ContainsAddress(address)).OrderBy(v => v.VpcId, StringComparer.Ordinal).FirstOrDefault();
-
-    public IEnumerable<Vpc> VpcsContaining(IpAddress address) => Vpcs.Values.Where(v => v.ContainsAddress(address)).OrderBy(v => v.VpcId, StringComparer.Ordinal);
-
-    public Subnet? SubnetContaining(string vpcId, IpAddress address) =>
-        Subnets.Values.FirstOrDefault(s => s.VpcId == vpcId && ((s.CidrBlock is { } c && c.Contains(address)) || s.Ipv6CidrBlocks.Any(x => x.Contains(address))));
 
     /// <summary>Counts of each resource kind, for summaries.</summary>
     public IReadOnlyDictionary<string, int> Counts => new SortedDictionary<string, int>(StringComparer.Ordinal)

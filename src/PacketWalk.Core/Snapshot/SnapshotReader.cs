@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -69,23 +71,79 @@ public static partial class SnapshotReader
         }
         else throw new SnapshotException(SnapshotErrorIds.PathNotFound, $"snapshot path '{path}' does not exist", path);
 
-        int recognised = 0;
-        foreach (var (file, relative) in files)
-        {
-            byte[] bytes;
-            try { bytes = File.ReadAllBytes(file); }
-            catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-            {
-                throw new SnapshotException(SnapshotErrorIds.PathNotFound, $"file vanished while reading: {ex.Message}", relative, null, ex);
-            }
-            var (folderAccount, folderRegion) = AccountAndRegionFromPath(Path.GetDirectoryName(file) ?? "");
-            recognised += ReadBytes(builder, bytes, relative, folderAccount ?? accountId, folderRegion ?? region);
-        }
+        int recognised = files.Count == 1
+            ? ReadFile(builder, files[0].FullPath, files[0].Relative, accountId, region)
+            : ReadFilesInParallel(builder, files, accountId, region);
         if (recognised == 0)
             throw new SnapshotException(SnapshotErrorIds.Empty,
                 files.Count == 0 ? "no .json files found" : $"none of the {files.Count} .json file(s) holds recognised describe-* output", path);
 
         builder.SourceDescription = string.IsNullOrEmpty(builder.SourceDescription) ? path : builder.SourceDescription + "; " + path;
+    }
+
+    private static int ReadFile(NetworkModelBuilder builder, string file, string relative, string? accountId, string? region)
+    {
+        var (folderAccount, folderRegion) = AccountAndRegionFromPath(Path.GetDirectoryName(file) ?? "");
+        // A pooled buffer: snapshot files are mostly large-object-heap sized, and renting them avoids the gen-2 collections
+        // that allocating hundreds of megabytes of them would cause.
+        byte[] buffer;
+        int length = 0;
+        try
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+            if (stream.Length > Array.MaxLength) throw new IOException($"{relative} is larger than 2 GB");
+            buffer = ArrayPool<byte>.Shared.Rent((int)stream.Length);
+            int read;
+            while (length < buffer.Length && (read = stream.Read(buffer, length, buffer.Length - length)) > 0) length += read;
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new SnapshotException(SnapshotErrorIds.PathNotFound, $"file vanished while reading: {ex.Message}", relative, null, ex);
+        }
+        try
+        {
+            return ReadBytes(builder, new ArraySegment<byte>(buffer, 0, length), relative, folderAccount ?? accountId, folderRegion ?? region);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer); // the JsonDocument over it is disposed by now
+        }
+    }
+
+    /// <summary>
+    /// Files parse independently, so they are parsed on every core, each into a private builder, and appended in file
+    /// order: the estate, its warnings and the error reported (the first failing file's) are those of a one-by-one read.
+    /// </summary>
+    private static int ReadFilesInParallel(NetworkModelBuilder builder, List<(string FullPath, string Relative)> files, string? accountId, string? region)
+    {
+        var parts = new NetworkModelBuilder?[files.Count];
+        var counts = new int[files.Count];
+        var errors = new ExceptionDispatchInfo?[files.Count];
+        int firstFailure = int.MaxValue;
+        Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+        {
+            if (i > Volatile.Read(ref firstFailure)) return; // a file before this one failed: its error is the one reported
+            var part = new NetworkModelBuilder();
+            try
+            {
+                counts[i] = ReadFile(part, files[i].FullPath, files[i].Relative, accountId, region);
+                parts[i] = part;
+            }
+            catch (Exception ex)
+            {
+                errors[i] = ExceptionDispatchInfo.Capture(ex);
+                int seen;
+                while (i < (seen = Volatile.Read(ref firstFailure)) && Interlocked.CompareExchange(ref firstFailure, i, seen) != seen) { }
+            }
+        });
+        int recognised = 0;
+        for (int i = 0; i < files.Count; i++)
+        {
+            errors[i]?.Throw();
+            BuilderLists.Append(builder, parts[i]!);
+            recognised += counts[i];
+        }
+        return recognised;
     }
 
     /// <summary>Parses one JSON document into <paramref name="builder"/>; <paramref name="fileNameForMessages"/> names it in errors and origins.</summary>
@@ -97,7 +155,10 @@ public static partial class SnapshotReader
     }
 
     /// <summary>Decodes, parses and reads one file; returns how many recognised keys it held.</summary>
-    internal static int ReadBytes(NetworkModelBuilder builder, byte[] bytes, string file, string? accountId, string? region)
+    internal static int ReadBytes(NetworkModelBuilder builder, byte[] bytes, string file, string? accountId, string? region) =>
+        ReadBytes(builder, new ArraySegment<byte>(bytes), file, accountId, region);
+
+    internal static int ReadBytes(NetworkModelBuilder builder, ArraySegment<byte> bytes, string file, string? accountId, string? region)
     {
         var utf8 = Decode(bytes, file);
         if (IsBlank(utf8.Span)) throw new SnapshotException(SnapshotErrorIds.Empty, "the file is empty", file, "$");
@@ -204,21 +265,22 @@ public static partial class SnapshotReader
     /// UTF-8 (a BOM is dropped) or, when it starts with a UTF-16 BOM, UTF-16 as Windows PowerShell 5.1 writes with '>'.
     /// Invalid UTF-8 is a malformed file, reported at its line and byte.
     /// </summary>
-    private static ReadOnlyMemory<byte> Decode(byte[] bytes, string file)
+    private static ReadOnlyMemory<byte> Decode(ArraySegment<byte> segment, string file)
     {
+        var bytes = segment.AsSpan();
         if (bytes.Length >= 2 && ((bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF)))
         {
             var encoding = bytes[0] == 0xFF
                 ? new UnicodeEncoding(bigEndian: false, byteOrderMark: false, throwOnInvalidBytes: true)
                 : new UnicodeEncoding(bigEndian: true, byteOrderMark: false, throwOnInvalidBytes: true);
-            try { return Encoding.UTF8.GetBytes(encoding.GetString(bytes, 2, bytes.Length - 2)); }
+            try { return Encoding.UTF8.GetBytes(encoding.GetString(segment.Array!, segment.Offset + 2, segment.Count - 2)); }
             catch (DecoderFallbackException ex)
             {
                 throw new SnapshotException(SnapshotErrorIds.MalformedJson, "invalid UTF-16 text", file, "$", ex);
             }
         }
 
-        ReadOnlyMemory<byte> utf8 = bytes;
+        ReadOnlyMemory<byte> utf8 = segment;
         if (bytes.Length >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF) utf8 = utf8[3..];
         if (!System.Text.Unicode.Utf8.IsValid(utf8.Span))
         {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using PacketWalk.Core.Model;
 using PacketWalk.Core.Net;
 
@@ -22,6 +23,27 @@ public sealed record NaclDecision(NetworkAcl Acl, RuleDirection Direction, PortS
 /// </summary>
 public static class NaclEvaluator
 {
+    /// <summary>Each ACL's entries per direction in rule-number order, sorted once per ACL (the model's records are immutable).</summary>
+    private static readonly ConditionalWeakTable<NetworkAcl, NetworkAclEntry[][]> Ordered = new();
+
+    /// <summary>The implicit * rule per direction and family (R-NACL-3), shared by every evaluation.</summary>
+    private static readonly NetworkAclEntry[] StarRules =
+    {
+        new(32767, false, IpProtocol.All, false, Cidr.AnyV4, null, null, null), new(32767, false, IpProtocol.All, false, Cidr.AnyV6, null, null, null),
+        new(32767, true, IpProtocol.All, false, Cidr.AnyV4, null, null, null), new(32767, true, IpProtocol.All, false, Cidr.AnyV6, null, null, null),
+    };
+
+    private static NetworkAclEntry[] EntriesInOrder(NetworkAcl acl, bool egress)
+    {
+        var byDirection = Ordered.GetValue(acl, static a => new[]
+        {
+            // R-NACL-2: lowest rule number first; the entry list order in JSON does not matter (OrderBy is stable).
+            a.Entries.Where(e => !e.Egress).OrderBy(e => e.RuleNumber).ToArray(),
+            a.Entries.Where(e => e.Egress).OrderBy(e => e.RuleNumber).ToArray(),
+        });
+        return byDirection[egress ? 1 : 0];
+    }
+
     public static NaclDecision Evaluate(NetworkAcl acl, RuleDirection direction, IpAddress peer, int protocol, PortSet destinationPorts, int? icmpType, int? icmpCode)
     {
         bool egress = direction == RuleDirection.Outbound;
@@ -29,8 +51,7 @@ public static class NaclEvaluator
         var allowed = PortSet.Empty;
         var denied = PortSet.Empty;
         var matches = new List<NaclRuleMatch>();
-        // R-NACL-2: lowest rule number first; the entry list order in JSON does not matter.
-        foreach (var entry in acl.Entries.Where(e => e.Egress == egress).OrderBy(e => e.RuleNumber))
+        foreach (var entry in EntriesInOrder(acl, egress))
         {
             if (remaining.IsEmpty) break;
             if (entry.Cidr.IsV6 != peer.IsV6 || !entry.Cidr.Contains(peer)) continue;
@@ -43,7 +64,7 @@ public static class NaclEvaluator
         if (!remaining.IsEmpty)
         {
             // R-NACL-3: the implicit * rule denies what no entry matched (some snapshots omit it).
-            var star = new NetworkAclEntry(32767, egress, IpProtocol.All, false, peer.IsV6 ? Cidr.AnyV6 : Cidr.AnyV4, null, null, null);
+            var star = StarRules[(egress ? 2 : 0) + (peer.IsV6 ? 1 : 0)];
             matches.Add(new NaclRuleMatch(star, remaining));
             denied = denied.Union(remaining);
         }

@@ -19,7 +19,12 @@ public sealed record RouteLookup(Route? Route, Cidr? MatchedPrefix, IReadOnlyLis
 /// </summary>
 public static class RouteResolver
 {
-    public static RouteLookup Lookup(NetworkModel model, RouteTable table, IpAddress destination)
+    /// <summary>Longest-prefix match through the table's prefix trie (built once per table, O(address bits) per lookup).</summary>
+    public static RouteLookup Lookup(NetworkModel model, RouteTable table, IpAddress destination) =>
+        model.LinearLookups ? LookupByScan(model, table, destination) : model.RouteIndex(table).Lookup(destination);
+
+    /// <summary>The reference implementation: every route of the table, every prefix. The trie must answer exactly as this does.</summary>
+    internal static RouteLookup LookupByScan(NetworkModel model, RouteTable table, IpAddress destination)
     {
         Route? best = null;
         Cidr? bestPrefix = null;
@@ -53,14 +58,14 @@ public static class RouteResolver
         };
     }
 
-    private static IEnumerable<Cidr> Prefixes(NetworkModel model, Route route)
+    internal static IEnumerable<Cidr> Prefixes(NetworkModel model, Route route)
     {
         if (route.DestinationCidr is { } c) return new[] { c };
         if (route.DestinationPrefixListId is { } pl && model.PrefixLists.TryGetValue(pl, out var list)) return list.Cidrs;
         return Array.Empty<Cidr>();
     }
 
-    private static int Rank(Route route) => route.DestinationPrefixListId is not null ? 1 : route.IsPropagated ? 2 : 0;
+    internal static int Rank(Route route) => route.DestinationPrefixListId is not null ? 1 : route.IsPropagated ? 2 : 0;
 }
 
 /// <summary>A candidate route in a TGW route table, with where it came from.</summary>
@@ -105,7 +110,12 @@ public static class TgwRouteResolver
         return routes;
     }
 
-    public static TgwRouteLookup Lookup(NetworkModel model, string routeTableId, IpAddress destination)
+    /// <summary>Longest-prefix match through the route table's prefix trie, built once per table with its propagations expanded.</summary>
+    public static TgwRouteLookup Lookup(NetworkModel model, string routeTableId, IpAddress destination) =>
+        model.LinearLookups ? LookupByScan(model, routeTableId, destination) : model.TgwRouteIndex(routeTableId).Lookup(destination);
+
+    /// <summary>The reference implementation: expands the table's routes and scans them all. The trie must answer exactly as this does.</summary>
+    internal static TgwRouteLookup LookupByScan(NetworkModel model, string routeTableId, IpAddress destination)
     {
         var gaps = new List<string>();
         var known = model.TransitGatewayRoutes.ContainsKey(routeTableId) || model.TransitGatewayPropagations.ContainsKey(routeTableId);
@@ -128,7 +138,7 @@ public static class TgwRouteResolver
         return new TgwRouteLookup(best, suppressed, known, gaps);
     }
 
-    private static bool Better(TgwRouteCandidate a, TgwRouteCandidate b)
+    internal static bool Better(TgwRouteCandidate a, TgwRouteCandidate b)
     {
         if (a.Prefix.PrefixLength != b.Prefix.PrefixLength) return a.Prefix.PrefixLength > b.Prefix.PrefixLength;
         if (a.Route.Type != b.Route.Type) return (int)a.Route.Type < (int)b.Route.Type;   // enum order: Static, PrefixListReference, Propagated
