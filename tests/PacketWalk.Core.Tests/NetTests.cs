@@ -12,6 +12,19 @@ public class NetTests
     [InlineData("10.1.8.131", "10.1.8.131/32")]
     public void Cidr_parses_and_canonicalises(string text, string expected) => Assert.Equal(expected, Cidr.Parse(text).ToString());
 
+    [Fact]
+    public void Ipv6_host_prefix_keeps_its_address_and_contains_only_it()
+    {
+        // Bug: MaskFor(128) shifted by 128 (= 0), so every /128 became ::/128 and matched every IPv6 address.
+        var host = Cidr.Parse("2600:1f18::5/128");
+        Assert.Equal("2600:1f18::5/128", host.ToString());
+        Assert.True(host.Contains(IpAddress.Parse("2600:1f18::5")));
+        Assert.False(host.Contains(IpAddress.Parse("2600:1f18::6")));
+        Assert.Equal(host, Cidr.Host(IpAddress.Parse("2600:1f18::5")));
+        Assert.True(Cidr.Parse("10.0.0.1/32").Contains(IpAddress.Parse("10.0.0.1")));
+        Assert.False(Cidr.Parse("10.0.0.1/32").Contains(IpAddress.Parse("10.0.0.2")));
+    }
+
     [Theory]
     [InlineData("10.0.0.1/33")]
     [InlineData("::/129")]

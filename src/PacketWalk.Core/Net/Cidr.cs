@@ -51,6 +51,8 @@ public readonly record struct Cidr(UInt128 Network, byte PrefixLength, bool IsV6
     {
         if (length == 0) return UInt128.Zero;
         UInt128 all = bits == 128 ? UInt128.MaxValue : uint.MaxValue;
+        // A shift by 128 is a shift by 0 (the count is taken mod 128), so a full-length IPv6 mask is spelled out.
+        if (length == bits) return all;
         return all ^ (all >> length);
     }
 
