@@ -18,6 +18,11 @@
            (uncompressed) day of VPC Flow Logs in the S3 layout, then times filtering it by interface, checking the
            seed walk against it, and building every record. Fails if the evidence is not Confirmed or a filtered pass
            takes a minute or more. Extra arguments for it: -FlowLogBenchArgs '--size-mb 256 --files 48'.
+           Walks (bench/PacketWalk.Bench): generates seeded synthetic estates (small, medium, large) under
+           out/bench/estates/ if missing, then measures snapshot load time and peak memory (cold, one child process per
+           run), one walk forward and return, all-pairs walks per minute on every core, and the same against a
+           linear-scan baseline; prints the table and writes out/bench/results.md. -BenchSuite Walk or FlowLogs runs one
+           of the two; -BenchSizes small,medium and -BenchArguments '--pairs','300' shape the walk benchmark.
 
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 Test
@@ -31,7 +36,13 @@ param(
     [string]$Configuration = 'Release',
 
     # Passed to bench/FlowLogBench by the Bench task (--size-mb N, --files N, --data FOLDER, --skip-all).
-    [string[]]$FlowLogBenchArgs = @()
+    [string[]]$FlowLogBenchArgs = @(),
+
+    # Bench only: which benchmarks, which estate sizes for the walk benchmark, and extra arguments for its harness.
+    [ValidateSet('All', 'Walk', 'FlowLogs')]
+    [string]$BenchSuite = 'All',
+    [string]$BenchSizes = 'small,medium,large',
+    [string[]]$BenchArguments = @()
 )
 
 Set-StrictMode -Version 3.0
@@ -279,13 +290,23 @@ function Invoke-FlowLogBench {
     Invoke-Native dotnet (@($dll) + $benchArgs)
 }
 
+function Invoke-WalkBench {
+    # Walk speed and scale (issue 7). Always Release: a Debug build would measure the wrong thing.
+    $project = Join-Path $Root 'bench/PacketWalk.Bench/PacketWalk.Bench.csproj'
+    Invoke-Native dotnet @('build', $project, '-c', 'Release', '--nologo', '-v', 'minimal')
+    $harness = Join-Path $Root 'bench/PacketWalk.Bench/bin/Release/net10.0/PacketWalk.Bench.dll'
+    $walkArgs = @($BenchArguments | ForEach-Object { $_ -split '[,\s]+' } | Where-Object { $_ })
+    Invoke-Native dotnet (@($harness, 'run', '--sizes', $BenchSizes, '--out', (Join-Path $Out 'bench')) + $walkArgs)
+}
+
 function Invoke-Bench {
-    Invoke-FlowLogBench
+    if ($BenchSuite -in 'All', 'FlowLogs') { Invoke-FlowLogBench }
+    if ($BenchSuite -in 'All', 'Walk') { Invoke-WalkBench }
 }
 
 function Invoke-Clean {
     if (Test-Path $Out) { Remove-Item -Recurse -Force $Out }
-    foreach ($project in Get-ChildItem -Path (Join-Path $Root 'src'), (Join-Path $Root 'tests'), (Join-Path $Root 'bench') -Filter *.csproj -Recurse -ErrorAction SilentlyContinue) {
+    foreach ($project in Get-ChildItem -Path (Join-Path $Root 'src'), (Join-Path $Root 'tests'), (Join-Path $Root 'tools'), (Join-Path $Root 'bench') -Filter *.csproj -Recurse -ErrorAction SilentlyContinue) {
         foreach ($sub in 'bin', 'obj') {
             $dir = Join-Path $project.DirectoryName $sub
             if (Test-Path -LiteralPath $dir) { Remove-Item -Recurse -Force -LiteralPath $dir }

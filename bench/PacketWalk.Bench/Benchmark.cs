@@ -241,17 +241,24 @@ public static class Benchmark
         return Enumerable.Range(0, count).Select(_ => enis[rng.Next(enis.Length)].PrimaryPrivateIp!.Value).ToArray();
     }
 
-    /// <summary>ns per lookup, in 20 rounds over the addresses (each round is one sample).</summary>
+    /// <summary>
+    /// ns per lookup: rounds over the addresses, each round one sample, up to 20 rounds or about two seconds (at least
+    /// 3 rounds; a slow baseline uses fewer addresses per round so it ends in reasonable time).
+    /// </summary>
     private static Stats TimeLookups<T>(IpAddress[] addresses, Func<IpAddress, T> lookup)
     {
-        foreach (var a in addresses.Take(256)) lookup(a);
+        long probe = Stopwatch.GetTimestamp();
+        foreach (var a in addresses.Take(64)) GC.KeepAlive(lookup(a));
+        double perLookupSeconds = Stopwatch.GetElapsedTime(probe).TotalSeconds / 64;
+        int perRound = (int)Math.Clamp(0.1 / Math.Max(perLookupSeconds, 1e-9), 64, addresses.Length);
         var samples = new List<double>();
-        for (int round = 0; round < 20; round++)
+        var budget = Stopwatch.StartNew();
+        for (int round = 0; round < 20 && (round < 3 || budget.Elapsed.TotalSeconds < 2); round++)
         {
             long t0 = Stopwatch.GetTimestamp();
-            foreach (var a in addresses) GC.KeepAlive(lookup(a));
+            for (int i = 0; i < perRound; i++) GC.KeepAlive(lookup(addresses[i]));
             long t1 = Stopwatch.GetTimestamp();
-            samples.Add((t1 - t0) * 1e9 / Stopwatch.Frequency / addresses.Length);
+            samples.Add((t1 - t0) * 1e9 / Stopwatch.Frequency / perRound);
         }
         return Stats.Of(samples);
     }
