@@ -1,9 +1,11 @@
+using System.Runtime.CompilerServices;
 using PacketWalk.Core.Net;
 
 namespace PacketWalk.Core.Model;
 
 // One immutable type per AWS resource, named and shaped after the EC2 API so ids read as the SDK names them.
 // Collections are never null: the snapshot reader and the live adapter fill empty lists where AWS omits them.
+// Rule and route texts are cached per instance in static ConditionalWeakTables (not fields), so record equality is unchanged.
 
 /// <summary>Where a resource came from: the account and region of the snapshot folder or API call.</summary>
 public sealed record ResourceOrigin(string? OwnerId, string? Region, string? SourceFile, string? JsonPath)
@@ -109,20 +111,21 @@ public sealed record SecurityGroupRule(
     string? ReferencedUserId,
     string? Description)
 {
-    /// <summary>The rule as the console writes it, e.g. "tcp 443 from 10.0.0.0/16".</summary>
-    public string Text
+    private static readonly ConditionalWeakTable<SecurityGroupRule, string> Texts = new();
+
+    /// <summary>The rule as the console writes it, e.g. "tcp 443 from 10.0.0.0/16"; composed once per rule (hop rows repeat it).</summary>
+    public string Text => Texts.GetValue(this, static r => r.FormatText());
+
+    private string FormatText()
     {
-        get
-        {
-            var proto = IpProtocol.Name(Protocol);
-            string ports;
-            if (Protocol == IpProtocol.All) ports = "";
-            else if (IpProtocol.HasPorts(Protocol)) ports = FromPort is null or -1 ? " all ports" : FromPort == ToPort ? $" {FromPort}" : $" {FromPort}-{ToPort}";
-            else if (IpProtocol.IsIcmpFamily(Protocol)) ports = FromPort is null or -1 ? " all types" : $" type {FromPort} code {(ToPort is null or -1 ? "all" : ToPort.ToString())}";
-            else ports = "";
-            var peer = Cidr?.ToString() ?? PrefixListId ?? ReferencedGroupId ?? "?";
-            return $"{GroupId} {(Direction == RuleDirection.Inbound ? "inbound" : "outbound")} {proto}{ports} {(Direction == RuleDirection.Inbound ? "from" : "to")} {peer}";
-        }
+        var proto = IpProtocol.Name(Protocol);
+        string ports;
+        if (Protocol == IpProtocol.All) ports = "";
+        else if (IpProtocol.HasPorts(Protocol)) ports = FromPort is null or -1 ? " all ports" : FromPort == ToPort ? $" {FromPort}" : $" {FromPort}-{ToPort}";
+        else if (IpProtocol.IsIcmpFamily(Protocol)) ports = FromPort is null or -1 ? " all types" : $" type {FromPort} code {(ToPort is null or -1 ? "all" : ToPort.ToString())}";
+        else ports = "";
+        var peer = Cidr?.ToString() ?? PrefixListId ?? ReferencedGroupId ?? "?";
+        return $"{GroupId} {(Direction == RuleDirection.Inbound ? "inbound" : "outbound")} {proto}{ports} {(Direction == RuleDirection.Inbound ? "from" : "to")} {peer}";
     }
 }
 
@@ -145,17 +148,18 @@ public sealed record NetworkAclEntry(
     int? IcmpType,
     int? IcmpCode)
 {
-    /// <summary>The console's words: "rule 100 allow all 0.0.0.0/0", "rule 32767 (*) deny all ::/0".</summary>
-    public string Text
+    private static readonly ConditionalWeakTable<NetworkAclEntry, string> Texts = new();
+
+    /// <summary>The console's words: "rule 100 allow all 0.0.0.0/0", "rule 32767 (*) deny all ::/0"; composed once per entry.</summary>
+    public string Text => Texts.GetValue(this, static e => e.FormatText());
+
+    private string FormatText()
     {
-        get
-        {
-            var number = RuleNumber == 32767 ? "*" : RuleNumber.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            var proto = IpProtocol.Name(Protocol);
-            var ports = IpProtocol.HasPorts(Protocol) && PortRange is { } pr ? $" {pr}"
-                : IpProtocol.IsIcmpFamily(Protocol) && IcmpType is { } t && t != -1 ? $" type {t} code {(IcmpCode is null or -1 ? "all" : IcmpCode.ToString())}" : "";
-            return $"rule {number} {(Allow ? "allow" : "deny")} {proto}{ports} {Cidr}";
-        }
+        var number = RuleNumber == 32767 ? "*" : RuleNumber.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var proto = IpProtocol.Name(Protocol);
+        var ports = IpProtocol.HasPorts(Protocol) && PortRange is { } pr ? $" {pr}"
+            : IpProtocol.IsIcmpFamily(Protocol) && IcmpType is { } t && t != -1 ? $" type {t} code {(IcmpCode is null or -1 ? "all" : IcmpCode.ToString())}" : "";
+        return $"rule {number} {(Allow ? "allow" : "deny")} {proto}{ports} {Cidr}";
     }
 }
 
@@ -185,7 +189,8 @@ public sealed record Route(
     public bool IsBlackhole => string.Equals(State, "blackhole", StringComparison.OrdinalIgnoreCase);
     public bool IsPropagated => string.Equals(Origin, "EnableVgwRoutePropagation", StringComparison.OrdinalIgnoreCase);
     public string DestinationText => DestinationCidr?.ToString() ?? DestinationPrefixListId ?? "?";
-    public string Text => $"{DestinationText} -> {(TargetType == RouteTargetType.Local ? "local" : TargetId)}{(IsBlackhole ? " (blackhole)" : "")}";
+    private static readonly ConditionalWeakTable<Route, string> Texts = new();
+    public string Text => Texts.GetValue(this, static r => $"{r.DestinationText} -> {(r.TargetType == RouteTargetType.Local ? "local" : r.TargetId)}{(r.IsBlackhole ? " (blackhole)" : "")}");
 }
 
 public sealed record RouteTableAssociation(string? SubnetId, string? GatewayId, bool Main);
@@ -265,7 +270,8 @@ public sealed record TransitGatewayRoute(
     public bool IsActive => string.Equals(State, "active", StringComparison.OrdinalIgnoreCase);
     public bool IsDeleted => string.Equals(State, "deleted", StringComparison.OrdinalIgnoreCase);
     public string TypeText => Type switch { TgwRouteType.Static => "static", TgwRouteType.PrefixListReference => "prefix-list", _ => "propagated" };
-    public string Text => $"{DestinationCidr?.ToString() ?? PrefixListId} -> {(IsBlackhole ? "blackhole" : string.Join(",", Targets.Select(t => t.TransitGatewayAttachmentId)))} ({TypeText})";
+    private static readonly ConditionalWeakTable<TransitGatewayRoute, string> Texts = new();
+    public string Text => Texts.GetValue(this, static r => $"{r.DestinationCidr?.ToString() ?? r.PrefixListId} -> {(r.IsBlackhole ? "blackhole" : string.Join(",", r.Targets.Select(t => t.TransitGatewayAttachmentId)))} ({r.TypeText})");
 }
 
 public sealed record TransitGatewayPropagation(string TransitGatewayRouteTableId, string TransitGatewayAttachmentId, string? ResourceId, string? ResourceType, string State)

@@ -56,7 +56,22 @@ public readonly record struct IpAddress(UInt128 Value, bool IsV6) : IComparable<
         return new IPAddress(bytes);
     }
 
-    public override string ToString() => IsV6 ? ToIPAddress().ToString() : string.Create(CultureInfo.InvariantCulture,
+    // A walk prints the same two addresses on every hop row: each thread keeps its last few texts (strings are immutable,
+    // so handing out the same instance again is safe).
+    [ThreadStatic] private static (IpAddress Address, string Text)[]? t_recentTexts;
+    [ThreadStatic] private static int t_nextText;
+
+    public override string ToString()
+    {
+        var recent = t_recentTexts ??= new (IpAddress, string)[4];
+        foreach (var (address, text) in recent)
+            if (text is not null && address == this) return text;
+        var formatted = Format();
+        recent[t_nextText++ & 3] = (this, formatted);
+        return formatted;
+    }
+
+    private string Format() => IsV6 ? ToIPAddress().ToString() : string.Create(CultureInfo.InvariantCulture,
         $"{(uint)(Value >> 24) & 0xff}.{(uint)(Value >> 16) & 0xff}.{(uint)(Value >> 8) & 0xff}.{(uint)Value & 0xff}");
 
     public int CompareTo(IpAddress other) => IsV6 != other.IsV6 ? IsV6.CompareTo(other.IsV6) : Value.CompareTo(other.Value);

@@ -13,6 +13,7 @@ public sealed partial class NetworkModel
 {
     private readonly ConcurrentDictionary<RouteTable, PrefixTrie<Route, RouteLookup>> _routeIndexes = new(ReferenceEqualityComparer.Instance);
     private readonly ConcurrentDictionary<string, PrefixTrie<RouteIndexes.TgwCandidate, TgwRouteLookup>> _tgwRouteIndexes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<TransitGatewayVpcAttachment, IReadOnlyList<Subnet>> _attachmentSubnets = new(ReferenceEqualityComparer.Instance);
     private PrefixTrie<Vpc, Vpc[]>? _vpcIndex;
     private PrefixTrie<RouteIndexes.SubnetCandidate, Subnet[]>? _subnetIndex;
 
@@ -22,6 +23,10 @@ public sealed partial class NetworkModel
 
     internal PrefixTrie<RouteIndexes.TgwCandidate, TgwRouteLookup> TgwRouteIndex(string routeTableId) =>
         _tgwRouteIndexes.GetOrAdd(routeTableId, static (id, model) => RouteIndexes.ForTgwRouteTable(model, id), this);
+
+    /// <summary>A TGW VPC attachment's subnets, computed once per attachment by <paramref name="compute"/> (read-only, shared by walks).</summary>
+    internal IReadOnlyList<Subnet> AttachmentSubnets(TransitGatewayVpcAttachment attachment, Func<NetworkModel, TransitGatewayVpcAttachment, IReadOnlyList<Subnet>> compute) =>
+        _attachmentSubnets.GetOrAdd(attachment, static (a, state) => state.compute(state.model, a), (model: this, compute));
 
     private PrefixTrie<Vpc, Vpc[]> VpcIndex =>
         Volatile.Read(ref _vpcIndex) ?? Interlocked.CompareExchange(ref _vpcIndex, RouteIndexes.ForVpcs(Vpcs.Values), null) ?? _vpcIndex!;

@@ -111,10 +111,10 @@ public static class TgwAttachmentSelector
         Note = note,
     };
 
-    /// <summary>The attachment's subnets present in the snapshot, ordered by AZ name then id for determinism.</summary>
+    /// <summary>The attachment's subnets present in the snapshot, ordered by AZ name then id for determinism (computed once per attachment).</summary>
     public static IReadOnlyList<Subnet> AttachmentSubnets(NetworkModel model, TransitGatewayVpcAttachment attachment) =>
-        attachment.SubnetIds.Select(id => model.Subnets.TryGetValue(id, out var s) ? s : null).OfType<Subnet>()
-            .OrderBy(s => s.AvailabilityZone, StringComparer.Ordinal).ThenBy(s => s.SubnetId, StringComparer.Ordinal).ToList();
+        model.AttachmentSubnets(attachment, static (m, a) => a.SubnetIds.Select(id => m.Subnets.TryGetValue(id, out var s) ? s : null).OfType<Subnet>()
+            .OrderBy(s => s.AvailabilityZone, StringComparer.Ordinal).ThenBy(s => s.SubnetId, StringComparer.Ordinal).ToList().AsReadOnly());
 
     private static string DescribeEnis(NetworkModel model, TransitGatewayVpcAttachment attachment, IReadOnlyList<Subnet> subnets) =>
         string.Join(", ", subnets.Select(s => $"{model.TransitGatewayAttachmentEni(attachment.TransitGatewayAttachmentId, s.SubnetId)?.NetworkInterfaceId ?? $"(ENI in {s.SubnetId})"} in {s.AvailabilityZone}"));
