@@ -13,6 +13,21 @@ public class NetTests
     public void Cidr_parses_and_canonicalises(string text, string expected) => Assert.Equal(expected, Cidr.Parse(text).ToString());
 
     [Fact]
+    public void Fast_dotted_quad_parse_agrees_with_the_framework_parser()
+    {
+        var rng = new Random(11);
+        var texts = Enumerable.Range(0, 2000).Select(_ => string.Join(".", Enumerable.Range(0, 4).Select(_ => rng.Next(4) == 0 ? rng.Next(0, 10) : rng.Next(0, 256))))
+            .Concat(new[] { "0.0.0.0", "255.255.255.255", "256.1.1.1", "010.0.0.1", "1.2.3", "1.2.3.4.5", " 10.0.0.1", "10.0.0.1 ", "1234.0.0.1", "10..0.1", "10.0.0.", "+1.2.3.4" });
+        foreach (var text in texts)
+        {
+            bool framework = text.Trim().Count(c => c == '.') == 3 && System.Net.IPAddress.TryParse(text.Trim(), out var ip)
+                             && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork;
+            Assert.True(framework == IpAddress.TryParse(text, out var parsed), text);
+            if (framework) Assert.Equal(IpAddress.FromIPAddress(System.Net.IPAddress.Parse(text.Trim())), parsed);
+        }
+    }
+
+    [Fact]
     public void Ipv6_host_prefix_keeps_its_address_and_contains_only_it()
     {
         // Bug: MaskFor(128) shifted by 128 (= 0), so every /128 became ::/128 and matched every IPv6 address.

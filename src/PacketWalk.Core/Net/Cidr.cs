@@ -32,11 +32,11 @@ public readonly record struct Cidr(UInt128 Network, byte PrefixLength, bool IsV6
         error = "";
         if (string.IsNullOrWhiteSpace(text)) { error = "empty CIDR"; return false; }
         var slash = text.IndexOf('/');
-        var addressText = slash < 0 ? text : text[..slash];
+        var addressText = slash < 0 ? text.AsSpan() : text.AsSpan(0, slash);
         if (!IpAddress.TryParse(addressText, out var address)) { error = $"'{text}' is not a CIDR: bad address"; return false; }
         int bits = address.IsV6 ? 128 : 32;
         int length = bits;
-        if (slash >= 0 && (!int.TryParse(text[(slash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out length) || length < 0 || length > bits))
+        if (slash >= 0 && (!int.TryParse(text.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out length) || length < 0 || length > bits))
         {
             error = $"'{text}' is not a CIDR: prefix length must be 0-{bits}";
             return false;

@@ -19,12 +19,46 @@ public readonly record struct IpAddress(UInt128 Value, bool IsV6) : IComparable<
     public static bool TryParse(string? text, out IpAddress address)
     {
         address = default;
-        if (string.IsNullOrWhiteSpace(text)) return false;
+        if (text is null) return false;
+        return TryParse(text.AsSpan(), out address);
+    }
+
+    public static bool TryParse(ReadOnlySpan<char> text, out IpAddress address)
+    {
+        // Snapshots hold hundreds of thousands of canonical dotted quads: read those without allocating.
+        if (TryParseCanonicalV4(text, out address)) return true;
+        address = default;
+        if (text.IsWhiteSpace()) return false;
         text = text.Trim();
         // IPAddress.TryParse accepts "1" or "10.1" as shorthand; AWS never writes those, so insist on dotted quads.
-        if (!text.Contains(':') && text.Count(c => c == '.') != 3) return false;
+        if (!text.Contains(':') && text.Count('.') != 3) return false;
         if (!IPAddress.TryParse(text, out var ip)) return false;
         address = FromIPAddress(ip);
+        return true;
+    }
+
+    /// <summary>"a.b.c.d" with decimal octets 0-255 and no leading zeros; anything else goes to the full parser.</summary>
+    private static bool TryParseCanonicalV4(ReadOnlySpan<char> text, out IpAddress address)
+    {
+        address = default;
+        uint value = 0;
+        int octets = 0, i = 0;
+        while (octets < 4)
+        {
+            int start = i, octet = 0;
+            while (i < text.Length && text[i] >= '0' && text[i] <= '9' && i - start < 3) octet = octet * 10 + (text[i++] - '0');
+            int digits = i - start;
+            if (digits == 0 || octet > 255 || (digits > 1 && text[start] == '0')) return false;
+            value = value << 8 | (uint)octet;
+            octets++;
+            if (octets < 4)
+            {
+                if (i >= text.Length || text[i] != '.') return false;
+                i++;
+            }
+        }
+        if (i != text.Length) return false;
+        address = new IpAddress(value, false);
         return true;
     }
 

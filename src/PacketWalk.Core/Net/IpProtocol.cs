@@ -16,6 +16,14 @@ public static class IpProtocol
     {
         protocol = 0;
         if (string.IsNullOrWhiteSpace(text)) return false;
+        switch (text)
+        {
+            // The spellings describe-* prints, without the allocation of the general path below.
+            case "-1": protocol = All; return true;
+            case "6": case "tcp": protocol = Tcp; return true;
+            case "17": case "udp": protocol = Udp; return true;
+            case "1": case "icmp": protocol = Icmp; return true;
+        }
         switch (text.Trim().ToLowerInvariant())
         {
             case "tcp": protocol = Tcp; return true;

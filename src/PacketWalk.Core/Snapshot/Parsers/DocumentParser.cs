@@ -53,6 +53,9 @@ internal sealed partial class DocumentParser
 
     private static string Index(string path, int i) => string.Concat(path, "[", i.ToString(CultureInfo.InvariantCulture), "]");
 
+    /// <summary><c>path.name[i]</c> built in one allocation (the reader composes one per list element).</summary>
+    private static string ElementPath(string path, string name, int i) => string.Create(CultureInfo.InvariantCulture, $"{path}.{name}[{i}]");
+
     private static string KindText(JsonValueKind kind) => kind switch
     {
         JsonValueKind.Object => "an object",
@@ -198,11 +201,10 @@ internal sealed partial class DocumentParser
     private IEnumerable<(JsonElement Element, string Path)> Objects(JsonElement obj, string path, string name)
     {
         if (!TryArray(obj, path, name, out var array)) yield break;
-        var listPath = Child(path, name);
         int i = 0;
         foreach (var el in array.EnumerateArray())
         {
-            var p = Index(listPath, i++);
+            var p = ElementPath(path, name, i++); // one string per element; none for an empty list
             if (el.ValueKind == JsonValueKind.Null) continue;
             if (el.ValueKind != JsonValueKind.Object) throw Invalid(p, $"each element of {name} must be an object, not {KindText(el.ValueKind)}");
             yield return (el, p);
