@@ -28,7 +28,8 @@ public sealed record SizeResult(
     Stats WalkUs, Stats ReachableWalkUs, Stats BaselineWalkUs, Stats BaselineReachableWalkUs,
     double WalksPerMinute, Stats BlockWalksPerMinute, long MatrixWalks, double MatrixSeconds, IReadOnlyDictionary<string, int> Verdicts,
     double SubMatrixPerMinute, double BaselineSubMatrixPerMinute, int SubMatrixWalks, int SubMatrixMismatches,
-    Stats TgwLookupNs, Stats BaselineTgwLookupNs, Stats VpcLookupNs, Stats BaselineVpcLookupNs, int TgwTableRoutes);
+    Stats TgwLookupNs, Stats BaselineTgwLookupNs, Stats VpcLookupNs, Stats BaselineVpcLookupNs, int TgwTableRoutes,
+    string LoadAverageBefore, string LoadAverageAfter);
 
 public static class Benchmark
 {
@@ -67,6 +68,7 @@ public static class Benchmark
 
     private static SizeResult RunSize(string size, string root, GeneratedEstate estate, BenchOptions options)
     {
+        var loadBefore = LoadAverage();
         // 1. Load: cold, one child process per run.
         var loads = new List<LoadMeasurement>();
         for (int i = 0; i < options.LoadRuns; i++)
@@ -157,7 +159,7 @@ public static class Benchmark
             Stats.Of(loads.Select(l => l.LoadMs)), Stats.Of(loads.Select(l => l.FirstWalkMs)),
             Stats.Of(loads.Select(l => l.PeakWorkingSetBytes / 1048576.0)), Stats.Of(loads.Select(l => l.ManagedHeapBytes / 1048576.0)),
             walkUs, reachableUs, baseUs, baseReachableUs, perMinute, Stats.Of(blockRates), matrixWalks, total.Elapsed.TotalSeconds, verdicts,
-            subRate, baseRate, m2 * m2, mismatches, tgwNs, baseTgwNs, vpcNs, baseVpcNs, tgwRoutes);
+            subRate, baseRate, m2 * m2, mismatches, tgwNs, baseTgwNs, vpcNs, baseVpcNs, tgwRoutes, loadBefore, LoadAverage());
     }
 
     private static string[] Sample(string[] items, int count, Random rng)
@@ -263,6 +265,14 @@ public static class Benchmark
         return Stats.Of(samples);
     }
 
+    /// <summary>The 1, 5 and 15 minute load averages: the machine is shared, so every figure says how busy it was.</summary>
+    private static string LoadAverage()
+    {
+        try { return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
+        catch (IOException) { return "n/a"; }
+        catch (UnauthorizedAccessException) { return "n/a"; }
+    }
+
     internal static string Machine()
     {
         string cpu = "unknown";
@@ -312,6 +322,10 @@ public static class Benchmark
         foreach (var r in results)
             sb.AppendLine(string.Create(inv,
                 $"| {r.Size} | {r.WalkUs.Median:0.0} | {r.BaselineWalkUs.Median:0.0} | {r.BaselineWalkUs.Median / r.WalkUs.Median:0.0}x | {r.SubMatrixPerMinute:N0} | {r.BaselineSubMatrixPerMinute:N0} | {r.SubMatrixPerMinute / r.BaselineSubMatrixPerMinute:0.0}x | {r.SubMatrixMismatches} of {r.SubMatrixWalks:N0} | {r.TgwLookupNs.Median:0} ({r.TgwTableRoutes:N0}) | {r.BaselineTgwLookupNs.Median:0} | {r.BaselineTgwLookupNs.Median / r.TgwLookupNs.Median:0}x | {r.VpcLookupNs.Median:0} | {r.BaselineVpcLookupNs.Median:0} | {r.BaselineVpcLookupNs.Median / r.VpcLookupNs.Median:0.0}x |"));
+        sb.AppendLine();
+        sb.AppendLine("## Machine load while measuring (1/5/15-minute load averages, 2 cores)");
+        sb.AppendLine();
+        foreach (var r in results) sb.AppendLine($"- {r.Size}: {r.LoadAverageBefore} at the start, {r.LoadAverageAfter} at the end");
         sb.AppendLine();
         sb.AppendLine("## All-pairs verdicts");
         sb.AppendLine();
