@@ -13,6 +13,8 @@ namespace PacketWalk.Core.Tests;
 public class RouteIndexTests
 {
     private static readonly string[] Targets = { "tgw-0aaa", "tgw-0bbb", "pcx-0ccc", "vpce-0ddd", "eni-0eee" };
+    private static readonly string[] ResourceTypes = { "vpc", "vpc", "vpn", "direct-connect-gateway", "connect", "peering" };
+    private static readonly string[] RouteStates = { "active", "active", "active", "blackhole", "deleted" };
 
     private static Cidr RandomV4Prefix(Random rng)
     {
@@ -103,11 +105,11 @@ public class RouteIndexTests
                 for (int i = rng.Next(0, 60); i > 0; i--)
                 {
                     bool byList = rng.Next(6) == 0;
-                    var targets = Enumerable.Range(0, rng.Next(0, 3)).Select(k => new TransitGatewayRouteTarget($"tgw-attach-{rng.Next(5)}", null, "vpc")).ToList();
+                    var targets = Enumerable.Range(0, rng.Next(0, 3)).Select(k => new TransitGatewayRouteTarget($"tgw-attach-{rng.Next(5)}", null, ResourceTypes[rng.Next(ResourceTypes.Length)])).ToList();
                     b.TransitGatewayRoutes.Add(new TransitGatewayRoute(id, byList ? null : (rng.Next(6) == 0 ? RandomV6Prefix(rng) : RandomV4Prefix(rng)),
                         byList ? $"pl-{(rng.Next(5) == 0 ? 9 : rng.Next(4)):D4}" : null,
                         byList ? TgwRouteType.PrefixListReference : rng.Next(3) == 0 ? TgwRouteType.Propagated : TgwRouteType.Static,
-                        rng.Next(6) == 0 ? "blackhole" : "active", targets));
+                        RouteStates[rng.Next(RouteStates.Length)], targets));
                 }
             foreach (var id in new[] { tableIds[0], tableIds[2] })
                 for (int i = rng.Next(0, 6); i > 0; i--)
