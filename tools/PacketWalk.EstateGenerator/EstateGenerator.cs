@@ -15,7 +15,7 @@ public sealed record GeneratedEstate(
 public static class EstateGenerator
 {
     /// <summary>Bump when the generated content changes, so cached estates are regenerated.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     public static GeneratedEstate Generate(EstateSpec spec, int seed, string root)
     {

@@ -124,6 +124,9 @@ internal sealed class PlanTgwRouteTable
 
 internal sealed record PlanTgwAttachment(string Id, string ResourceType, string ResourceId, string ResourceOwner, string RouteTableId, string Name);
 
+/// <summary>A TGW peering attachment: one id, seen from both TGWs (each side lists it with its own TGW and route table).</summary>
+internal sealed record PlanTgwPeering(string Id, PlanRegion Requester, PlanRegion Accepter);
+
 internal sealed class PlanRegion
 {
     public required RegionSpec Spec { get; init; }
@@ -147,6 +150,7 @@ internal sealed class EstatePlan
     public List<PlanRegion> Regions { get; } = new();
     public List<PlanVpc> Vpcs { get; } = new();
     public List<PlanPeering> Peerings { get; } = new();
+    public List<PlanTgwPeering> TgwPeerings { get; } = new();
     /// <summary>Customer-managed "corporate management" prefix list id per account and region.</summary>
     public Dictionary<(string Account, string Region), string> MgmtPrefixLists { get; } = new();
     public List<string> MgmtCidrs { get; } = new();

@@ -4,11 +4,11 @@ namespace PacketWalk.EstateGenerator;
 
 /// <summary>
 /// Lays out the estate: a hub-and-spoke design where every VPC reaches every other VPC of its region through the
-/// region's transit gateway (spoke route table with propagations from every VPC attachment), so walks between
-/// instances are mostly Reachable. The exceptions are deliberate and counted by the spec's shares: database-tier
-/// groups, NACLs that deny tcp/443 from part of the address space or pass only part of the ephemeral range,
-/// blackhole TGW routes, attachments missing an AZ, peering (not yet walked: Unknown) and other regions (reached
-/// through TGW peering: Unknown until peering attachments are walked).
+/// region's transit gateway (spoke route table with propagations from every VPC attachment) and other regions through
+/// TGW peering with the first region, so walks between instances are mostly Reachable. The exceptions are deliberate
+/// and counted by the spec's shares: database-tier groups, NACLs that deny tcp/443 from part of the address space or
+/// pass only part of the ephemeral range, blackhole TGW routes, attachments missing an AZ, and VPC peering between
+/// neighbours (whatever the engine makes of peering routes).
 /// </summary>
 internal sealed class EstatePlanner
 {
@@ -324,16 +324,19 @@ internal sealed class EstatePlanner
         var vpn = new PlanTgwAttachment(Id("tgw-attach"), "vpn", Id("vpn"), plan.NetworkAccount, edge.Id, $"{region.Spec.Name}-datacenter-vpn");
         region.OtherAttachments.Add(vpn);
 
-        // TGW peering: the first region peers with each other one; a peering attachment is recorded once, in the
-        // first region, and routed to from both sides (other regions' blocks go over it).
+        // TGW peering: the first region peers with each other one. Both sides list the attachment with their own TGW and
+        // associate it with their spoke table, so what arrives over it is routed like spoke traffic (R-TGW-14, R-TGW-18);
+        // static routes send other regions' blocks over it (the first region transits between the others).
         if (region.Index > 0)
         {
             var primary = plan.Regions[0];
-            var peering = new PlanTgwAttachment(Id("tgw-attach"), "peering", region.TgwId, plan.NetworkAccount, primary.TgwRouteTables.Count > 1 ? primary.TgwRouteTables[1].Id : spoke.Id, $"{primary.Spec.Name}-to-{region.Spec.Name}");
-            primary.OtherAttachments.Add(peering);
-            primary.TgwRouteTables[0].StaticRoutes.Add(new PlanTgwRoute(region.Block.ToString(), peering.Id, region.TgwId, "peering", false));
+            var id = Id("tgw-attach");
+            plan.TgwPeerings.Add(new PlanTgwPeering(id, primary, region));
+            primary.OtherAttachments.Add(new PlanTgwAttachment(id, "peering", region.TgwId, plan.NetworkAccount, primary.TgwRouteTables[0].Id, $"{primary.Spec.Name}-to-{region.Spec.Name}"));
+            region.OtherAttachments.Add(new PlanTgwAttachment(id, "peering", primary.TgwId, plan.NetworkAccount, spoke.Id, $"{region.Spec.Name}-to-{primary.Spec.Name}"));
+            primary.TgwRouteTables[0].StaticRoutes.Add(new PlanTgwRoute(region.Block.ToString(), id, region.TgwId, "peering", false));
             foreach (var other in plan.Regions.Where(o => o != region))
-                spoke.StaticRoutes.Add(new PlanTgwRoute(other.Block.ToString(), peering.Id, primary.TgwId, "peering", false));
+                spoke.StaticRoutes.Add(new PlanTgwRoute(other.Block.ToString(), id, primary.TgwId, "peering", false));
         }
 
         foreach (var vpc in region.Vpcs.Where(v => v.Blackholed))

@@ -598,6 +598,32 @@ internal sealed class EstateWriter
             }
             w.WriteEndArray();
         });
+        var peerings = _plan.TgwPeerings.Where(p => p.Requester == region || p.Accepter == region).ToList();
+        if (peerings.Count > 0)
+            File(folder, "TransitGatewayPeeringAttachments.json", w =>
+            {
+                w.WriteStartArray("TransitGatewayPeeringAttachments");
+                foreach (var p in peerings)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("TransitGatewayAttachmentId", p.Id);
+                    foreach (var (name, side) in new[] { ("RequesterTgwInfo", p.Requester), ("AccepterTgwInfo", p.Accepter) })
+                    {
+                        w.WriteStartObject(name);
+                        w.WriteString("TransitGatewayId", side.TgwId);
+                        w.WriteString("OwnerId", _plan.NetworkAccount);
+                        w.WriteString("Region", side.Spec.Name);
+                        w.WriteEndObject();
+                    }
+                    w.WriteStartObject("Status"); w.WriteString("Code", "available"); w.WriteString("Message", "available"); w.WriteEndObject();
+                    w.WriteString("State", "available");
+                    w.WriteStartObject("Options"); w.WriteString("DynamicRouting", "disable"); w.WriteEndObject();
+                    w.WriteString("CreationTime", Time);
+                    Tags(w, $"{p.Requester.Spec.Name}-to-{p.Accepter.Spec.Name}");
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            });
         File(folder, "TransitGatewayPropagations.json", w =>
         {
             w.WriteStartArray("TransitGatewayPropagations");
