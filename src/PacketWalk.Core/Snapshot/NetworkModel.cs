@@ -50,10 +50,11 @@ public sealed partial class NetworkModel
         var byAddress = new Dictionary<IpAddress, List<NetworkInterface>>();
         var byGroup = new Dictionary<string, List<NetworkInterface>>(StringComparer.Ordinal);
         var bySubnet = new Dictionary<string, List<NetworkInterface>>(StringComparer.Ordinal);
-        foreach (var eni in NetworkInterfaces.Values.OrderBy(e => e.NetworkInterfaceId, StringComparer.Ordinal))
+        var enisById = NetworkInterfaces.Values.OrderBy(e => e.NetworkInterfaceId, StringComparer.Ordinal).ToArray();
+        foreach (var eni in enisById)
         {
-            foreach (var ip in eni.AllAddresses.Distinct())
-                Add(byAddress, ip, eni);
+            foreach (var ip in eni.AllAddresses)
+                if (!byAddress.TryGetValue(ip, out var owners) || !ReferenceEquals(owners[^1], eni)) Add(byAddress, ip, eni); // once per ENI
             foreach (var g in eni.GroupIds) Add(byGroup, g, eni);
             Add(bySubnet, eni.SubnetId, eni);
         }
@@ -86,7 +87,7 @@ public sealed partial class NetworkModel
         _defaultAclByVpc = defaultAcl.ToFrozenDictionary(StringComparer.Ordinal);
 
         var tgwEni = new Dictionary<(string, string), NetworkInterface>();
-        foreach (var eni in NetworkInterfaces.Values.OrderBy(e => e.NetworkInterfaceId, StringComparer.Ordinal))
+        foreach (var eni in enisById)
             if (eni.TransitGatewayAttachmentId is { } attachmentId)
                 tgwEni.TryAdd((attachmentId, eni.SubnetId), eni);
         _tgwEniByAttachmentSubnet = tgwEni.ToFrozenDictionary();

@@ -136,14 +136,9 @@ public static partial class SnapshotReader
                 while (i < (seen = Volatile.Read(ref firstFailure)) && Interlocked.CompareExchange(ref firstFailure, i, seen) != seen) { }
             }
         });
-        int recognised = 0;
-        for (int i = 0; i < files.Count; i++)
-        {
-            errors[i]?.Throw();
-            BuilderLists.Append(builder, parts[i]!);
-            recognised += counts[i];
-        }
-        return recognised;
+        for (int i = 0; i < files.Count; i++) errors[i]?.Throw();
+        BuilderLists.AppendAll(builder, parts!);
+        return counts.Sum();
     }
 
     /// <summary>Parses one JSON document into <paramref name="builder"/>; <paramref name="fileNameForMessages"/> names it in errors and origins.</summary>
