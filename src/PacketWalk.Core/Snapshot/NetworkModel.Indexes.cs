@@ -14,6 +14,7 @@ public sealed partial class NetworkModel
     private readonly ConcurrentDictionary<RouteTable, PrefixTrie<Route, RouteLookup>> _routeIndexes = new(ReferenceEqualityComparer.Instance);
     private readonly ConcurrentDictionary<string, PrefixTrie<RouteIndexes.TgwCandidate, TgwRouteLookup>> _tgwRouteIndexes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<TransitGatewayVpcAttachment, IReadOnlyList<Subnet>> _attachmentSubnets = new(ReferenceEqualityComparer.Instance);
+    private readonly ConcurrentDictionary<(TransitGatewayVpcAttachment Attachment, string? Az, bool ForDelivery), TgwAttachmentPlacement> _placements = new(PlacementKeyComparer.Instance);
     private PrefixTrie<Vpc, Vpc[]>? _vpcIndex;
     private PrefixTrie<RouteIndexes.SubnetCandidate, Subnet[]>? _subnetIndex;
 
@@ -27,6 +28,21 @@ public sealed partial class NetworkModel
     /// <summary>A TGW VPC attachment's subnets, computed once per attachment by <paramref name="compute"/> (read-only, shared by walks).</summary>
     internal IReadOnlyList<Subnet> AttachmentSubnets(TransitGatewayVpcAttachment attachment, Func<NetworkModel, TransitGatewayVpcAttachment, IReadOnlyList<Subnet>> compute) =>
         _attachmentSubnets.GetOrAdd(attachment, static (a, state) => state.compute(state.model, a), (model: this, compute));
+
+    /// <summary>A TGW attachment placement for one AZ, computed once by <paramref name="compute"/> (placements are immutable).</summary>
+    internal TgwAttachmentPlacement Placement(TransitGatewayVpcAttachment attachment, string? availabilityZone, bool forDelivery,
+        Func<NetworkModel, TransitGatewayVpcAttachment, string?, TgwAttachmentPlacement> compute) =>
+        _placements.GetOrAdd((attachment, availabilityZone, forDelivery), static (key, state) => state.compute(state.model, key.Attachment, key.Az), (model: this, compute));
+
+    /// <summary>Attachments compare by reference (records compare by value, which is slower and not needed here).</summary>
+    private sealed class PlacementKeyComparer : IEqualityComparer<(TransitGatewayVpcAttachment Attachment, string? Az, bool ForDelivery)>
+    {
+        public static readonly PlacementKeyComparer Instance = new();
+        public bool Equals((TransitGatewayVpcAttachment Attachment, string? Az, bool ForDelivery) x, (TransitGatewayVpcAttachment Attachment, string? Az, bool ForDelivery) y) =>
+            ReferenceEquals(x.Attachment, y.Attachment) && string.Equals(x.Az, y.Az, StringComparison.Ordinal) && x.ForDelivery == y.ForDelivery;
+        public int GetHashCode((TransitGatewayVpcAttachment Attachment, string? Az, bool ForDelivery) key) =>
+            HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(key.Attachment), key.Az is null ? 0 : StringComparer.Ordinal.GetHashCode(key.Az), key.ForDelivery);
+    }
 
     private PrefixTrie<Vpc, Vpc[]> VpcIndex =>
         Volatile.Read(ref _vpcIndex) ?? Interlocked.CompareExchange(ref _vpcIndex, RouteIndexes.ForVpcs(Vpcs.Values), null) ?? _vpcIndex!;

@@ -30,7 +30,11 @@ public sealed class TgwAttachmentPlacement
 public static class TgwAttachmentSelector
 {
     /// <summary>The attachment subnet in exactly this AZ, or none (entry into the TGW never crosses AZs, R-TGW-1).</summary>
-    public static TgwAttachmentPlacement ForEntry(NetworkModel model, TransitGatewayVpcAttachment attachment, string availabilityZone)
+    /// <remarks>Computed once per (attachment, AZ): the model is immutable and the placement's lists are read-only.</remarks>
+    public static TgwAttachmentPlacement ForEntry(NetworkModel model, TransitGatewayVpcAttachment attachment, string availabilityZone) =>
+        model.Placement(attachment, availabilityZone, forDelivery: false, static (m, a, az) => ComputeForEntry(m, a, az!));
+
+    private static TgwAttachmentPlacement ComputeForEntry(NetworkModel model, TransitGatewayVpcAttachment attachment, string availabilityZone)
     {
         var subnets = AttachmentSubnets(model, attachment);
         var here = subnets.FirstOrDefault(s => s.AvailabilityZone == availabilityZone);
@@ -42,7 +46,10 @@ public static class TgwAttachmentSelector
     /// The attachment subnet the TGW delivers to for a packet that entered in <paramref name="availabilityZone"/> (R-TGW-4).
     /// A null AZ means the packet has no AZ of origin in this region: it arrived over TGW peering, VPN or Direct Connect.
     /// </summary>
-    public static TgwAttachmentPlacement ForDelivery(NetworkModel model, TransitGatewayVpcAttachment attachment, string? availabilityZone)
+    public static TgwAttachmentPlacement ForDelivery(NetworkModel model, TransitGatewayVpcAttachment attachment, string? availabilityZone) =>
+        model.Placement(attachment, availabilityZone, forDelivery: true, static (m, a, az) => ComputeForDelivery(m, a, az));
+
+    private static TgwAttachmentPlacement ComputeForDelivery(NetworkModel model, TransitGatewayVpcAttachment attachment, string? availabilityZone)
     {
         var subnets = AttachmentSubnets(model, attachment);
         var here = availabilityZone is null ? null : subnets.FirstOrDefault(s => s.AvailabilityZone == availabilityZone);
@@ -106,8 +113,8 @@ public static class TgwAttachmentSelector
         NetworkInterfaceId = model.TransitGatewayAttachmentEni(attachment.TransitGatewayAttachmentId, subnets[0].SubnetId)?.NetworkInterfaceId,
         CrossedAvailabilityZone = crossed,
         Ambiguous = true,
-        CandidateSubnetIds = subnets.Select(s => s.SubnetId).ToList(),
-        CandidateNetworkInterfaceIds = subnets.Select(s => model.TransitGatewayAttachmentEni(attachment.TransitGatewayAttachmentId, s.SubnetId)?.NetworkInterfaceId ?? $"(ENI in {s.SubnetId})").ToList(),
+        CandidateSubnetIds = subnets.Select(s => s.SubnetId).ToList().AsReadOnly(),
+        CandidateNetworkInterfaceIds = subnets.Select(s => model.TransitGatewayAttachmentEni(attachment.TransitGatewayAttachmentId, s.SubnetId)?.NetworkInterfaceId ?? $"(ENI in {s.SubnetId})").ToList().AsReadOnly(),
         Note = note,
     };
 
@@ -132,8 +139,8 @@ public static class TgwAttachmentSelector
         SubnetId = subnet?.SubnetId,
         NetworkInterfaceId = subnet is null ? null : model.TransitGatewayAttachmentEni(attachment.TransitGatewayAttachmentId, subnet.SubnetId)?.NetworkInterfaceId,
         CrossedAvailabilityZone = crossed,
-        CandidateSubnetIds = candidates.Select(s => s.SubnetId).ToList(),
-        CandidateNetworkInterfaceIds = candidates.Select(s => model.TransitGatewayAttachmentEni(attachment.TransitGatewayAttachmentId, s.SubnetId)?.NetworkInterfaceId).OfType<string>().ToList(),
+        CandidateSubnetIds = candidates.Select(s => s.SubnetId).ToList().AsReadOnly(),
+        CandidateNetworkInterfaceIds = candidates.Select(s => model.TransitGatewayAttachmentEni(attachment.TransitGatewayAttachmentId, s.SubnetId)?.NetworkInterfaceId).OfType<string>().ToList().AsReadOnly(),
         Note = note,
     };
 }
