@@ -24,7 +24,7 @@ public sealed record BenchOptions
 
 /// <summary>Everything measured for one estate size.</summary>
 public sealed record SizeResult(
-    string Size, GeneratedEstate Estate, Stats LoadMs, Stats FirstWalkMs, Stats PeakMb, Stats HeapMb,
+    string Size, GeneratedEstate Estate, Stats LoadMs, Stats LoadCpuMs, Stats FirstWalkMs, Stats PeakMb, Stats HeapMb,
     Stats WalkUs, Stats ReachableWalkUs, Stats BaselineWalkUs, Stats BaselineReachableWalkUs,
     double WalksPerMinute, Stats BlockWalksPerMinute, long MatrixWalks, double MatrixSeconds, IReadOnlyDictionary<string, int> Verdicts,
     double SubMatrixPerMinute, double BaselineSubMatrixPerMinute, int SubMatrixWalks, int SubMatrixMismatches,
@@ -75,7 +75,7 @@ public static class Benchmark
         {
             var m = LoadProbe.Measure(root);
             loads.Add(m);
-            Console.WriteLine($"[{size}] load {i + 1}/{options.LoadRuns}: {m.LoadMs:0} ms, first walk {m.FirstWalkMs:0.0} ms, peak working set {LoadProbe.Mb(m.PeakWorkingSetBytes)} MiB, heap {LoadProbe.Mb(m.ManagedHeapBytes)} MiB");
+            Console.WriteLine($"[{size}] load {i + 1}/{options.LoadRuns}: {m.LoadMs:0} ms (CPU {m.LoadCpuMs:0} ms), first walk {m.FirstWalkMs:0.0} ms, peak working set {LoadProbe.Mb(m.PeakWorkingSetBytes)} MiB, heap {LoadProbe.Mb(m.ManagedHeapBytes)} MiB");
         }
 
         // 2. In this process: the indexed model and the baseline model over the same files.
@@ -138,16 +138,15 @@ public static class Benchmark
         int m2 = Math.Min(options.BaselinePairs, n);
         var subSources = sources[..m2];
         var subDestinations = destinations[..m2];
+        var indexedAnswers = new string[m2 * m2];
+        var baselineAnswers = new string[m2 * m2];
         var sw = Stopwatch.StartNew();
-        Matrix(walker, subSources, subDestinations);
+        Matrix(walker, subSources, subDestinations, indexedAnswers);
         double subRate = m2 * (double)m2 / sw.Elapsed.TotalMinutes;
         sw.Restart();
-        Matrix(baseline, subSources, subDestinations);
+        Matrix(baseline, subSources, subDestinations, baselineAnswers);
         double baseRate = m2 * (double)m2 / sw.Elapsed.TotalMinutes;
-        int mismatches = 0;
-        foreach (var s in subSources)
-            foreach (var d in subDestinations)
-                if (Signature(walker.Walk(Request(s, d))) != Signature(baseline.Walk(Request(s, d)))) mismatches++;
+        int mismatches = indexedAnswers.Where((a, i) => a != baselineAnswers[i]).Count();
         Console.WriteLine($"[{size}] sub-matrix {m2}x{m2}: indexed {subRate:N0}/min, baseline {baseRate:N0}/min, {mismatches} answers differ");
 
         // 7. Route lookups alone.
@@ -156,7 +155,7 @@ public static class Benchmark
         Console.WriteLine($"[{size}] TGW lookup ({tgwRoutes} routes): {tgwNs.Median:0} ns vs {baseTgwNs.Median:0} ns; VPC route lookup {vpcNs.Median:0} ns vs {baseVpcNs.Median:0} ns");
 
         return new SizeResult(size, estate,
-            Stats.Of(loads.Select(l => l.LoadMs)), Stats.Of(loads.Select(l => l.FirstWalkMs)),
+            Stats.Of(loads.Select(l => l.LoadMs)), Stats.Of(loads.Select(l => l.LoadCpuMs)), Stats.Of(loads.Select(l => l.FirstWalkMs)),
             Stats.Of(loads.Select(l => l.PeakWorkingSetBytes / 1048576.0)), Stats.Of(loads.Select(l => l.ManagedHeapBytes / 1048576.0)),
             walkUs, reachableUs, baseUs, baseReachableUs, perMinute, Stats.Of(blockRates), matrixWalks, total.Elapsed.TotalSeconds, verdicts,
             subRate, baseRate, m2 * m2, mismatches, tgwNs, baseTgwNs, vpcNs, baseVpcNs, tgwRoutes, loadBefore, LoadAverage());
@@ -189,20 +188,24 @@ public static class Benchmark
         return (Stats.Of(all), Stats.Of(reachable));
     }
 
-    /// <summary>Walks every source to every destination on all cores; returns verdict counts (by verdict and reason).</summary>
-    private static Dictionary<string, int> Matrix(PacketWalker walker, string[] sources, string[] destinations)
+    /// <summary>
+    /// Walks every source to every destination on all cores; returns verdict counts (by verdict and reason). With
+    /// <paramref name="answers"/>, also keeps each walk's full answer (row-major) to compare two walkers' results.
+    /// </summary>
+    private static Dictionary<string, int> Matrix(PacketWalker walker, string[] sources, string[] destinations, string[]? answers = null)
     {
         var total = new Dictionary<string, int>(StringComparer.Ordinal);
         var gate = new object();
-        Parallel.ForEach(sources, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+        Parallel.For(0, sources.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
             () => new Dictionary<string, int>(StringComparer.Ordinal),
-            (source, _, local) =>
+            (row, _, local) =>
             {
-                foreach (var destination in destinations)
+                for (int column = 0; column < destinations.Length; column++)
                 {
-                    var result = walker.Walk(Request(source, destination));
+                    var result = walker.Walk(Request(sources[row], destinations[column]));
                     var key = result.Verdict == PathVerdict.Reachable ? "Reachable" : $"{result.Verdict} {result.Reason}";
                     local[key] = local.GetValueOrDefault(key) + 1;
+                    if (answers is not null) answers[row * destinations.Length + column] = Signature(result);
                 }
                 return local;
             },
@@ -296,7 +299,7 @@ public static class Benchmark
         sb.AppendLine();
         sb.AppendLine(Machine());
         sb.AppendLine();
-        sb.AppendLine(string.Create(inv, $"Seed {options.Seed}; walks are tcp/443 between instances; medians with (p10, p90) or (min, max). Load runs: {options.LoadRuns} cold child processes per size. Baseline = the same engine with linear scans for TGW and VPC route tables and VPC/subnet containment instead of prefix tries."));
+        sb.AppendLine(string.Create(inv, $"Seed {options.Seed}; walks are tcp/443 between instances; medians with (p10, p90) or (min, max). Load runs: {options.LoadRuns} cold child processes per size. Baseline = the same engine with linear scans for TGW and VPC route tables and VPC/subnet containment instead of prefix tries. The sub-matrix is walked by both on all cores and every answer (verdict, paths, every hop) compared; its timings include building that comparison text."));
         sb.AppendLine();
         sb.AppendLine("## Estates");
         sb.AppendLine();
@@ -310,10 +313,10 @@ public static class Benchmark
         sb.AppendLine();
         sb.AppendLine("## Results");
         sb.AppendLine();
-        sb.AppendLine("| size | load ms (parse+index) | first walk ms | peak working set MiB | managed heap MiB | one walk µs (all) | one walk µs (Reachable) | all-pairs walks/min | all-pairs blocks walks/min |");
-        sb.AppendLine("|---|---|---|---|---|---|---|---:|---|");
+        sb.AppendLine("| size | load ms (parse+index) | load CPU ms (all threads) | first walk ms | peak working set MiB | managed heap MiB | one walk µs (all) | one walk µs (Reachable) | all-pairs walks/min | all-pairs blocks walks/min |");
+        sb.AppendLine("|---|---|---|---|---|---|---|---|---:|---|");
         foreach (var r in results)
-            sb.AppendLine(string.Create(inv, $"| {r.Size} | {r.LoadMs.RangeText("0")} | {r.FirstWalkMs.RangeText("0.0")} | {r.PeakMb.RangeText("0")} | {r.HeapMb.Median:0} | {r.WalkUs.Text("0.0")} | {r.ReachableWalkUs.Text("0.0")} | {r.WalksPerMinute:N0} | {r.BlockWalksPerMinute.RangeText("N0")} |"));
+            sb.AppendLine(string.Create(inv, $"| {r.Size} | {r.LoadMs.RangeText("0")} | {r.LoadCpuMs.RangeText("0")} | {r.FirstWalkMs.RangeText("0.0")} | {r.PeakMb.RangeText("0")} | {r.HeapMb.Median:0} | {r.WalkUs.Text("0.0")} | {r.ReachableWalkUs.Text("0.0")} | {r.WalksPerMinute:N0} | {r.BlockWalksPerMinute.RangeText("N0")} |"));
         sb.AppendLine();
         sb.AppendLine("## Against the baseline (same run, same walks)");
         sb.AppendLine();
