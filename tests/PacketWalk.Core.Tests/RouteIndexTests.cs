@@ -85,6 +85,7 @@ public class RouteIndexTests
                     Assert.True(ReferenceEquals(expected.Route, actual.Route), $"route differs: {where}: {expected.Route?.Text} vs {actual.Route?.Text}");
                     Assert.True(expected.MatchedPrefix == actual.MatchedPrefix, $"prefix differs: {where}");
                     Assert.True(expected.Tied.SequenceEqual(actual.Tied, ReferenceEqualityComparer.Instance), $"ties differ: {where}");
+                    Assert.Equal(expected.MissingPrefixListIds, actual.MissingPrefixListIds);
                 }
         }
     }

@@ -19,10 +19,18 @@ internal static class RouteIndexes
     public static PrefixTrie<Route, RouteLookup> ForRouteTable(NetworkModel model, RouteTable table)
     {
         var builder = new PrefixTrie<Route, RouteLookup>.Builder();
+        var missing = new List<string>();
         foreach (var route in table.Routes)
+        {
+            if (route.DestinationCidr is null && route.DestinationPrefixListId is { } pl && !model.PrefixLists.ContainsKey(pl) && !missing.Contains(pl, StringComparer.Ordinal))
+                missing.Add(pl);
             foreach (var prefix in RouteResolver.Prefixes(model, route))
                 builder.Add(prefix, route);
-        return builder.Build(chain => Decide(chain[^1]), NoRoute);
+        }
+        // Prefix lists the table names but the snapshot lacks: the same for every destination, so every answer carries them.
+        IReadOnlyList<string> missingLists = missing.Count == 0 ? Array.Empty<string>() : new ReadOnlyCollection<string>(missing.ToArray());
+        var noRoute = missing.Count == 0 ? NoRoute : NoRoute with { MissingPrefixListIds = missingLists };
+        return builder.Build(chain => Decide(chain[^1]) with { MissingPrefixListIds = missingLists }, noRoute);
     }
 
     /// <summary>
