@@ -14,6 +14,7 @@ public sealed partial class NetworkModel
     internal NetworkModel(NetworkModelBuilder b)
     {
         LinearLookups = b.LinearLookups;
+        _source = b.Copy();
         Vpcs = b.Vpcs.ToFrozenDictionary(v => v.VpcId, StringComparer.Ordinal);
         Subnets = b.Subnets.ToFrozenDictionary(s => s.SubnetId, StringComparer.Ordinal);
         Instances = b.Instances.ToFrozenDictionary(i => i.InstanceId, StringComparer.Ordinal);
@@ -105,6 +106,12 @@ public sealed partial class NetworkModel
         if (!map.TryGetValue(key, out var list)) map[key] = list = new List<NetworkInterface>();
         list.Add(eni);
     }
+
+    /// <summary>The resource lists this model was built from, kept so an edited copy can be built (ModelEdit).</summary>
+    private readonly NetworkModelBuilder _source;
+
+    /// <summary>A builder holding every resource of this model; edit it and Build() a new model. This model is not changed.</summary>
+    public NetworkModelBuilder ToBuilder() => _source.Copy();
 
     public string SourceDescription { get; }
     public IReadOnlyList<SnapshotWarning> Warnings { get; }
@@ -247,6 +254,25 @@ public sealed class NetworkModelBuilder
 
     /// <summary>Builds a model whose lookups scan linearly (the benchmark's baseline); see <see cref="NetworkModel.LinearLookups"/>.</summary>
     internal bool LinearLookups { get; set; }
+    /// <summary>
+    /// A builder with the same resources: every List&lt;T&gt; property is copied (shallowly; the records are immutable),
+    /// found by reflection so resource kinds added later are copied without touching this method.
+    /// </summary>
+    public NetworkModelBuilder Copy()
+    {
+        var copy = new NetworkModelBuilder { SourceDescription = SourceDescription, LinearLookups = LinearLookups };
+        foreach (var property in ListProperties)
+        {
+            var from = (System.Collections.IList)property.GetValue(this)!;
+            var to = (System.Collections.IList)property.GetValue(copy)!;
+            foreach (var item in from) to.Add(item);
+        }
+        return copy;
+    }
+
+    private static readonly System.Reflection.PropertyInfo[] ListProperties = typeof(NetworkModelBuilder).GetProperties()
+        .Where(p => p.PropertyType.IsGenericType && p.PropertyType.GetGenericTypeDefinition() == typeof(List<>) && p.GetIndexParameters().Length == 0)
+        .ToArray();
 
     /// <summary>Work the snapshot reader defers until all files are read (embedded ENIs, prefix-list entries).</summary>
     internal Parsers.SnapshotReaderState? ReaderState { get; set; }

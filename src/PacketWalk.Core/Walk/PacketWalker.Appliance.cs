@@ -49,10 +49,15 @@ public sealed partial class PacketWalker
         packet = groupsIn.Packet;
 
         if (appliance.SourceDestCheck)
-            // R-ENI-1 / R-RT-13: with the check on, the ENI drops packets not addressed to it.
-            return StopAt(direction, HopStep.SourceDestinationCheck, trace, packet, applianceSubnet, appliance, OutcomeKind.Blocked, appliance.NetworkInterfaceId,
-                "ENI_SOURCE_DEST_CHECK_RESTRICTION", "source/destination check enabled",
-                $"{route.Text} sends the packet to {appliance.NetworkInterfaceId}, whose source/destination check is enabled: it drops traffic for {packet.Destination}, which is not its own address. Disable the check on an appliance (R-ENI-1, R-RT-13).");
+        {
+            // R-ENI-1 / R-RT-13: with the check on, the ENI drops packets not addressed to it. A filter on the interface:
+            // in walk-on mode the walk goes on as if the check were disabled.
+            var explanation = $"{route.Text} sends the packet to {appliance.NetworkInterfaceId}, whose source/destination check is enabled: it drops traffic for {packet.Destination}, which is not its own address. Disable the check on an appliance (R-ENI-1, R-RT-13).";
+            var checkHop = Hop(direction, HopStep.SourceDestinationCheck, appliance, applianceSubnet, packet, HopDecision.Deny, appliance.NetworkInterfaceId,
+                "source/destination check enabled", "ENI_SOURCE_DEST_CHECK_RESTRICTION", explanation);
+            trace.Hops.Add(checkHop);
+            if (BlockAtFilter(trace, checkHop, packet, appliance.NetworkInterfaceId, "ENI_SOURCE_DEST_CHECK_RESTRICTION", explanation) is { } stop) return stop;
+        }
 
         trace.AddToPath(appliance.NetworkInterfaceId);
         trace.Appliances.Add(appliance.NetworkInterfaceId);

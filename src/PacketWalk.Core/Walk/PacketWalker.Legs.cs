@@ -47,7 +47,10 @@ public sealed partial class PacketWalker
                 refsUsable ? packet : packet with { GroupReferenceLossNote = $"an outbound rule's group reference matches only interfaces in {eni.VpcId} or a VPC peered with it in the same Region; across a transit gateway only inbound rules may reference groups (R-TGW-12)" }, sg);
             trace.Hops.Add(hop);
             if (sg.DeniesAll)
-                return SecurityGroupStop(trace, packet, eni, hop, sg, RuleDirection.Outbound);
+            {
+                if (SecurityGroupStop(trace, packet, eni, hop, sg, RuleDirection.Outbound) is { } stop) return stop;
+            }
+            else packet = NarrowDestinationPorts(packet, sg.Allowed, hop, trace);
         }
         else
         {
@@ -87,16 +90,17 @@ public sealed partial class PacketWalker
     }
 
     /// <summary>A security group allowed none of the packet: Unknown when a group or list it needs is missing, else Blocked.</summary>
-    private LegOutcome SecurityGroupStop(Trace trace, Packet packet, NetworkInterface eni, PacketHop hop, SecurityGroupDecision sg, RuleDirection ruleDirection)
+    /// <summary>The security groups deny every port: the leg stops here, or (walk-on mode, a Blocked verdict) null to walk on.</summary>
+    private LegOutcome? SecurityGroupStop(Trace trace, Packet packet, NetworkInterface eni, PacketHop hop, SecurityGroupDecision sg, RuleDirection ruleDirection)
     {
         var dir = ruleDirection == RuleDirection.Outbound ? "outbound" : "inbound";
         if (sg.UnresolvedRules.Count > 0)
             return Stop(OutcomeKind.Unknown, trace, packet, eni.NetworkInterfaceId, hop.Reason!, hop.Rule,
                 $"No rule of {eni.NetworkInterfaceId} that the snapshot can resolve allows {dir} {Describe(packet)}, and {string.Join("; ", sg.UnresolvedRules.Select(u => u.Why))}.");
         if (ruleDirection == RuleDirection.Outbound)
-            return Stop(OutcomeKind.Blocked, trace, packet, eni.NetworkInterfaceId, hop.Reason!, hop.Rule,
+            return BlockAtFilter(trace, hop, packet, eni.NetworkInterfaceId, hop.Reason!,
                 $"The security groups of {eni.NetworkInterfaceId} allow no outbound {Describe(packet)}{(sg.ReferenceRulesNotApplied.Count > 0 ? $": {hop.Note}" : ".")}");
-        return Stop(OutcomeKind.Blocked, trace, packet, eni.NetworkInterfaceId, hop.Reason!, hop.Rule,
+        return BlockAtFilter(trace, hop, packet, eni.NetworkInterfaceId, hop.Reason!,
             sg.ReferenceRulesNotApplied.Count > 0
                 ? $"Only a security-group reference would admit {Describe(packet)} at {eni.NetworkInterfaceId}, and group identity does not survive this path: {packet.GroupReferenceLossNote}"
                 : $"The security groups of {eni.NetworkInterfaceId} allow no inbound {Describe(packet)} from {packet.Source}.");
@@ -209,8 +213,10 @@ public sealed partial class PacketWalker
             var hop = SecurityGroupHop(direction, HopStep.SecurityGroupIngress, target, subnet, packet, sg);
             trace.Hops.Add(hop);
             if (sg.DeniesAll)
-                return SecurityGroupStop(trace, packet, target, hop, sg, RuleDirection.Inbound);
-            packet = NarrowDestinationPorts(packet, sg.Allowed, hop, trace);
+            {
+                if (SecurityGroupStop(trace, packet, target, hop, sg, RuleDirection.Inbound) is { } stop) return stop;
+            }
+            else packet = NarrowDestinationPorts(packet, sg.Allowed, hop, trace);
         }
         else
         {
@@ -249,7 +255,7 @@ public sealed partial class PacketWalker
             networkAclId: acl.NetworkAclId);
         trace.Hops.Add(hop);
         if (decision.DeniesAll)
-            return new NaclStep(packet, Stop(OutcomeKind.Blocked, trace, packet, acl.NetworkAclId, "SUBNET_ACL_RESTRICTION", hop.Rule,
+            return new NaclStep(packet, BlockAtFilter(trace, hop, packet, acl.NetworkAclId, "SUBNET_ACL_RESTRICTION",
                 $"Network ACL {acl.NetworkAclId} of {subnet.SubnetId} denies {ruleDirection.ToString().ToLowerInvariant()} {Describe(packet)} {(ruleDirection == RuleDirection.Outbound ? "to" : "from")} {peer}."));
         return new NaclStep(NarrowDestinationPorts(packet, decision.Allowed, hop, trace), null);
     }
@@ -262,11 +268,23 @@ public sealed partial class PacketWalker
         return $"{allow?.Entry.Text} ({allow?.Ports}); {deny?.Entry.Text} ({deny?.Ports})";
     }
 
-    /// <summary>Carries a narrowed port set on, remembering the first hop that narrowed it (the verdict points there).</summary>
-    private static Packet NarrowDestinationPorts(Packet packet, PortSet allowed, PacketHop hop, Trace trace)
+    /// <summary>
+    /// Carries a narrowed port set on, remembering the first hop that narrowed it (the verdict points there) and which
+    /// ports each hop removed. In walk-on mode the denied ports are a blocker and the walk goes on with the whole set.
+    /// </summary>
+    private Packet NarrowDestinationPorts(Packet packet, PortSet allowed, PacketHop hop, Trace trace)
     {
         if (!IpProtocol.HasPorts(packet.Protocol) || allowed.Equals(packet.DestinationPorts)) return packet;
+        var denied = packet.DestinationPorts.Subtract(allowed);
+        var reason = hop.Reason ?? (hop.Step is HopStep.SecurityGroupIngress or HopStep.SecurityGroupEgress ? "ENI_SG_RULES_MISMATCH" : "SUBNET_ACL_RESTRICTION");
+        if (_walkOnPastBlocks)
+        {
+            trace.Blockers.Add(PacketBlocker.From(trace, hop, packet, denied, walkedPast: true, reason,
+                $"{hop.Component} lets only {(hop.Direction == WalkDirection.Return ? "client " : "")}ports {allowed} of {packet.DestinationPorts} through; {denied} are denied.", null));
+            return packet;
+        }
         trace.FirstNarrowing ??= hop;
+        trace.PortDrops.Add(new PortDrop(denied, hop, reason));
         return packet with { DestinationPorts = allowed };
     }
 
@@ -274,6 +292,12 @@ public sealed partial class PacketWalker
 
     private static string Describe(Packet packet) => packet.DestinationPortText is { } p ? $"{packet.ProtocolName} {p}" : packet.ProtocolName;
 
-    private static LegOutcome Stop(OutcomeKind kind, Trace trace, Packet packet, string at, string reason, string? rule, string explanation) =>
-        new(kind, trace, packet) { At = at, Reason = reason, Rule = rule, Explanation = explanation };
+    private static LegOutcome Stop(OutcomeKind kind, Trace trace, Packet packet, string at, string reason, string? rule, string explanation)
+    {
+        // A block no walk goes past (a route, an attachment) ends the leg; its hop is the last one recorded.
+        if (kind == OutcomeKind.Blocked && trace.Hops.Count > 0)
+            trace.Blockers.Add(PacketBlocker.From(trace, trace.Hops[^1], packet, packet.DestinationPorts, walkedPast: false, reason, explanation,
+                PacketBlocker.PathDependsNote(reason)));
+        return new(kind, trace, packet) { At = at, Reason = reason, Rule = rule, Explanation = explanation };
+    }
 }

@@ -35,6 +35,7 @@ public sealed partial class PacketWalker
 
     public PacketPathResult Walk(WalkRequest request)
     {
+        if (request.AllBlockers && !_walkOnPastBlocks) return WalkWithBlockers(request);
         ValidatePacket(request);
         var (source, destination) = ResolveEndpoints(request);
 
@@ -50,7 +51,7 @@ public sealed partial class PacketWalker
         var forwardPacket = new Packet(source.Address, destination.Address, protocol,
             // Protocols without ports carry the whole range so port-blind rules match them (R-SG-5, R-NACL-6).
             IpProtocol.HasPorts(protocol) ? clientPorts : PortSet.All,
-            IpProtocol.HasPorts(protocol) ? PortSet.Of(request.Port!.Value) : PortSet.All,
+            IpProtocol.HasPorts(protocol) ? request.DestinationPorts ?? PortSet.Of(request.Port!.Value) : PortSet.All,
             icmpType, icmpCode)
         { SourceInterfaces = source.Interface is null ? Array.Empty<NetworkInterface>() : new[] { source.Interface } };
 
@@ -69,7 +70,9 @@ public sealed partial class PacketWalker
                     .Where(n => !notes.Contains(n)));
         }
         for (int i = 0; i < hops.Count; i++) hops[i].Sequence = i + 1;
-        return Compose(request, source, destination, forwardPacket, forward, returnLeg, hops, notes);
+        var result = Compose(request, source, destination, forwardPacket, forward, returnLeg, hops, notes);
+        KeepLegAccounts(result, request, source, forward, returnLeg);
+        return result;
     }
 
     /// <summary>
@@ -126,8 +129,10 @@ public sealed partial class PacketWalker
             throw new WalkInputException(WalkErrorIds.InvalidPacket, $"Protocol {request.Protocol} is not a single IP protocol (0-255).");
         if (IpProtocol.HasPorts(request.Protocol))
         {
-            if (request.Port is null)
+            if (request.Port is null && request.DestinationPorts is null)
                 throw new WalkInputException(WalkErrorIds.InvalidPacket, $"A {IpProtocol.Name(request.Protocol)} walk needs -Port.");
+            if (request.DestinationPorts is { IsEmpty: true })
+                throw new WalkInputException(WalkErrorIds.InvalidPacket, "The destination port set is empty.");
             if (request.Port is < 0 or > 65535)
                 throw new WalkInputException(WalkErrorIds.InvalidPacket, $"Port {request.Port} is outside 0-65535.");
             if (request.SourcePort is < 0 or > 65535)

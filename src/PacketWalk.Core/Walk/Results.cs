@@ -154,6 +154,37 @@ public sealed class PacketPathResult
     public IReadOnlyList<PacketHop> Hops { get; init; } = Array.Empty<PacketHop>();
     public string? Region { get; init; }
 
+    /// <summary>
+    /// With <see cref="WalkRequest.AllBlockers"/>: every check that would block, in path order, from a walk that went on
+    /// past each filter as if it had been fixed. The first one is the one that decides <see cref="Verdict"/>. Empty otherwise.
+    /// </summary>
+    public IReadOnlyList<PacketBlocker> Blockers { get; internal set; } = Array.Empty<PacketBlocker>();
+    /// <summary>
+    /// With AllBlockers: true when the walk past the blockers reached the destination and came back, so the list is
+    /// complete; false when it stopped (a block that changes the path, missing data, AWS's choice). Null without AllBlockers.
+    /// </summary>
+    public bool? BlockersComplete { get; internal set; }
+    /// <summary>With AllBlockers, when the list is not complete: where and why the walk past the blockers stopped.</summary>
+    public string? BlockersIncompleteReason { get; internal set; }
+    /// <summary>The blockers on one line ("eni-… ENI_SG_RULES_MISMATCH; acl-… SUBNET_ACL_RESTRICTION"), for Export-Csv.</summary>
+    public string? BlockersText => BlockersComplete is null ? null : string.Join("; ", Blockers.Select(b => $"{b.Component} {b.Reason}"));
+    /// <summary>What was walked, as the engine received it.</summary>
+    public WalkRequest? Request { get; internal set; }
+
+    /// <summary>The model the walk ran on, so a fix can be planned from the result alone (Get-PacketPathFix).</summary>
+    internal Snapshot.NetworkModel? Model { get; set; }
+    /// <summary>The model this walk ran on; null for a result built elsewhere.</summary>
+    public Snapshot.NetworkModel? GetModel() => Model;
+
+    /// <summary>Every blocker the walk met (walk-on mode: all of them; otherwise the one that stopped it).</summary>
+    internal IReadOnlyList<PacketBlocker> LegBlockers { get; set; } = Array.Empty<PacketBlocker>();
+    /// <summary>Forward destination ports a filter removed, with the hop that removed them (Get-ReachablePort).</summary>
+    internal IReadOnlyList<PortDrop> ForwardPortDrops { get; set; } = Array.Empty<PortDrop>();
+    /// <summary>The forward destination ports still in the packet where the forward leg ended.</summary>
+    internal PortSet ForwardRemainingPorts { get; set; } = PortSet.Empty;
+    /// <summary>The client's ephemeral range (by the source instance's platform), for NACL fixes on the reply.</summary>
+    internal PortRange ClientEphemeralRange { get; set; } = PacketWalker.LinuxEphemeral;
+
     public string ForwardPathText => string.Join(" -> ", ForwardPath);
     public string ReturnPathText => string.Join(" -> ", ReturnPath);
 
@@ -187,6 +218,16 @@ public sealed record WalkRequest
     public int? SourcePort { get; init; }
     public int? IcmpType { get; init; }
     public int? IcmpCode { get; init; }
+    /// <summary>
+    /// For tcp/udp: walk a set of destination ports at once instead of <see cref="Port"/> (Get-ReachablePort). Filters
+    /// narrow the set; the result accounts for every port.
+    /// </summary>
+    public PortSet? DestinationPorts { get; init; }
+    /// <summary>
+    /// Walk on past each block as if it had been fixed and list every check that would block, forward and return
+    /// (<see cref="PacketPathResult.Blockers"/>). The verdict is still decided by the first blocker.
+    /// </summary>
+    public bool AllBlockers { get; init; }
     /// <summary>Disambiguates a source IP that exists in several VPCs.</summary>
     public string? SourceVpcId { get; init; }
     public string? DestinationVpcId { get; init; }

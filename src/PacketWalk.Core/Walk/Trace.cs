@@ -31,6 +31,10 @@ internal sealed class Trace
     public List<TgwDelivery> TgwDeliveries { get; } = new();
     /// <summary>Appliance-mode attachments whose flow pin this leg looked up: only pins on these can change the leg (R-TGW-6).</summary>
     public HashSet<string> ConsultedPins { get; } = new(StringComparer.Ordinal);
+    /// <summary>Every check that blocked on this leg, in path order (the walk goes on past filters only in walk-on mode).</summary>
+    public List<PacketBlocker> Blockers { get; } = new();
+    /// <summary>Destination ports a filter removed from the packet's set, with the hop that removed them, in path order.</summary>
+    public List<PortDrop> PortDrops { get; } = new();
 
     /// <summary>What this leg is heading for: arriving at any other interface with the destination address is a wrong delivery.</summary>
     public Endpoint? Target { get; set; }
@@ -58,6 +62,8 @@ internal sealed class Trace
         };
         t.TgwDeliveries.AddRange(TgwDeliveries);
         t.ConsultedPins.UnionWith(ConsultedPins);
+        t.Blockers.AddRange(Blockers);
+        t.PortDrops.AddRange(PortDrops);
         t.Hops.AddRange(Hops);
         t.Path.AddRange(Path);
         t.Notes.AddRange(Notes);
@@ -77,6 +83,9 @@ internal sealed class Trace
         if (Path.Count == 0 || Path[^1] != eniId) Path.Add(eniId);
     }
 }
+
+/// <summary>Ports a filter denied while the rest of the set went on: where each port's walk ended (Get-ReachablePort).</summary>
+internal sealed record PortDrop(PortSet Ports, PacketHop Hop, string Reason);
 
 /// <summary>How a leg ended: delivered to an interface, or stopped with the deciding resource.</summary>
 internal sealed record LegOutcome(OutcomeKind Kind, Trace Trace, Packet Packet)
@@ -111,11 +120,14 @@ internal sealed record LegOutcome(OutcomeKind Kind, Trace Trace, Packet Packet)
 
     /// <summary>
     /// Two outcomes with one signature end the same way. The surviving port set counts: a NACL on one alternative that
-    /// narrows the ports makes that alternative end differently. Edges count by kind, not by which attachment.
+    /// narrows the ports makes that alternative end differently. Edges count by kind, not by which attachment. In walk-on
+    /// mode the blockers met count too: two alternatives past different filters do not end the same way.
     /// </summary>
     public string Signature => Kind == OutcomeKind.ReachedEdge
-        ? $"{Kind}|{Packet.DestinationPorts}"
-        : $"{Kind}|{At}|{Reason}|{DeliveredTo?.NetworkInterfaceId}|{Reached?.ComponentId}|{Packet.DestinationPorts}";
+        ? $"{Kind}|{Packet.DestinationPorts}|{BlockersKey}"
+        : $"{Kind}|{At}|{Reason}|{DeliveredTo?.NetworkInterfaceId}|{Reached?.ComponentId}|{Packet.DestinationPorts}|{BlockersKey}";
+
+    private string BlockersKey => string.Join(",", Trace.Blockers.Select(b => $"{b.Component}:{b.Reason}:{b.BlockedPorts}"));
 
     /// <summary>What the reply depends on besides the flow pins: where the forward ended.</summary>
     public string ReturnKey => $"{Kind}|{DeliveredTo?.NetworkInterfaceId}|{Reached?.ComponentId}|{EdgeId}|{Packet.Source}|{Packet.DestinationPorts}";
