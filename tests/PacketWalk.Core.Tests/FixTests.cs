@@ -1,0 +1,194 @@
+using System.Text.Json;
+using PacketWalk.Core.Fixes;
+using PacketWalk.Core.Model;
+using PacketWalk.Core.Net;
+using PacketWalk.Core.Snapshot;
+using PacketWalk.Core.Walk;
+
+namespace PacketWalk.Core.Tests;
+
+/// <summary>
+/// Get-PacketPathFix's engine: for every scenario case with a blocker, applying the proposed changes to the snapshot in
+/// memory and walking again gives Reachable — except where the fix is structural, which is listed here with its reason.
+/// </summary>
+public class FixTests
+{
+    /// <summary>Scenarios whose blocked cases need a structural change PacketWalk describes but does not model.</summary>
+    private static readonly Dictionary<string, string> StructuralOnly = new(StringComparer.Ordinal)
+    {
+        // R-TGW-1: an AZ without an attachment subnet cannot reach the TGW; which subnet to add is the admin's design choice.
+        ["tgw-source-az-no-attachment"] = "TGW_ROUTE_AZ_RESTRICTION",
+    };
+
+    public static IEnumerable<object[]> Cases() => ScenarioTests.Cases();
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Applying_the_fixes_in_memory_makes_every_blocked_case_reachable(string scenario, string caseName)
+    {
+        var (folder, c) = BlockerTests.Load(scenario, caseName);
+        var model = ScenarioTests.ModelFor(folder);
+        var request = BlockerTests.RequestFor(c);
+        var plan = PathFixPlanner.Plan(model, request);
+        var context = $"{scenario}/{caseName}: before {plan.Before} after {plan.After} | {string.Join(" | ", plan.Fixes.Select(f => f.ToString()))} | {string.Join("; ", plan.Notes)}";
+
+        if (plan.Before.Blockers.Count == 0)
+        {
+            // Nothing blocks: reachable, or a verdict no configuration change decides (missing data, AWS's choice).
+            Assert.Empty(plan.Fixes);
+            Assert.Equal(plan.Before.Verdict, plan.After.Verdict);
+            return;
+        }
+        Assert.NotEmpty(plan.Fixes);
+        if (StructuralOnly.TryGetValue(scenario, out var structuralReason))
+        {
+            Assert.False(plan.Reachable, context);
+            Assert.Equal(structuralReason, plan.After.Reason);
+            var structural = Assert.Single(plan.Fixes, f => f.Structural);
+            Assert.Equal(structuralReason, structural.BlockerReason);
+            Assert.StartsWith("Edit-EC2TransitGatewayVpcAttachment -TransitGatewayAttachmentId ", structural.Command);
+            Assert.Contains(" -AddSubnetId subnet-", structural.Command);
+            Assert.Contains(structuralReason, plan.Notes.Single());
+            return;
+        }
+        Assert.True(plan.Reachable, context);
+        Assert.Empty(plan.Notes);
+        Assert.All(plan.Fixes, f => Assert.False(f.Structural, context));
+
+        // The fixed model is exactly the original plus the edits, and walking it plainly agrees.
+        var again = new PacketWalker(model.With(plan.Edits)).Walk(request);
+        Assert.Equal(PathVerdict.Reachable, again.Verdict);
+        // The original model is untouched.
+        Assert.Equal(plan.Before.Verdict, new PacketWalker(model).Walk(request).Verdict);
+
+        foreach (var fix in plan.Fixes)
+        {
+            Assert.False(string.IsNullOrEmpty(fix.Command), context);
+            // Never wider than needed: no rule or route for everyone unless the source is the internet.
+            Assert.DoesNotContain("0.0.0.0/0", fix.Command);
+            Assert.DoesNotContain("::/0", fix.Command);
+            Assert.Equal(fix.Edit!.ResourceId, fix.ResourceId);
+            Assert.Equal(request.Source, fix.Source);
+            Assert.False(string.IsNullOrEmpty(fix.BlockerReason));
+        }
+        Assert.Equal(Enumerable.Range(1, plan.Fixes.Count), plan.Fixes.Select(f => f.Sequence));
+
+        if (c.TryGetProperty("fixCommands", out var commands))
+            Assert.Equal(commands.EnumerateArray().Select(x => x.GetString()).ToList(), plan.Fixes.Select(f => f.Command).ToList());
+    }
+
+    [Fact]
+    public void Each_filter_fix_allows_exactly_the_blocked_packet()
+    {
+        var (folder, c) = BlockerTests.Load("multi-blocker", BlockerTests.ScenarioCaseStartingWith("multi-blocker", "HOST-A -> HOST-B tcp/443"));
+        var model = ScenarioTests.ModelFor(folder);
+        var plan = PathFixPlanner.Plan(model, BlockerTests.RequestFor(c));
+        Assert.Equal(new[] { PathFixKind.SecurityGroupEgress, PathFixKind.NetworkAclEntry, PathFixKind.SecurityGroupIngress, PathFixKind.NetworkAclEntry },
+            plan.Fixes.Select(f => f.Kind));
+        Assert.All(plan.Fixes, f => Assert.Equal(1, f.Round));
+
+        // HOST-A's NACL denies tcp 443 at rule 100: the allow lands before it, on a free number.
+        var naclFix = plan.Fixes[1];
+        var entry = ((AddNetworkAclEntry)naclFix.Edit!).Entry;
+        Assert.Equal(90, entry.RuleNumber);
+        Assert.True(entry.Egress);
+        Assert.Equal(new PortRange(443, 443), entry.PortRange);
+        Assert.Equal("10.1.8.131/32", entry.Cidr.ToString());
+        Assert.Equal("acl-0a00000000000a801", naclFix.NetworkAclId);
+
+        // The reply's NACL gets the client's ephemeral range, after the last rule and before the * rule.
+        var replyEntry = ((AddNetworkAclEntry)plan.Fixes[3].Edit!).Entry;
+        Assert.Equal(200, replyEntry.RuleNumber);
+        Assert.Equal(new PortRange(32768, 60999), replyEntry.PortRange);
+        Assert.Equal(WalkDirection.Return, plan.Fixes[3].Direction);
+
+        // The security-group rules are for tcp 443 and one address each.
+        var egress = ((AddSecurityGroupRule)plan.Fixes[0].Edit!).Rule;
+        Assert.Equal((IpProtocol.Tcp, 443, 443, "10.1.8.131/32", RuleDirection.Outbound), (egress.Protocol, egress.FromPort!.Value, egress.ToPort!.Value, egress.Cidr.ToString(), egress.Direction));
+        var ingress = ((AddSecurityGroupRule)plan.Fixes[2].Edit!).Rule;
+        Assert.Equal("sg-0b00000000000b801", ingress.GroupId);
+        Assert.Equal("10.0.9.132/32", ingress.Cidr.ToString());
+
+        // Applying only some fixes leaves the others blocking: each fix is needed.
+        for (int skip = 0; skip < plan.Fixes.Count; skip++)
+        {
+            var partial = model.With(plan.Fixes.Where((_, i) => i != skip).Select(f => f.Edit!));
+            var walk = new PacketWalker(partial).Walk(BlockerTests.RequestFor(c));
+            Assert.Equal(PathVerdict.Blocked, walk.Verdict);
+            Assert.Equal(plan.Fixes[skip].BlockedAt, walk.BlockedAt);
+        }
+    }
+
+    [Fact]
+    public void A_group_reference_is_used_where_group_identity_survives_and_an_address_otherwise()
+    {
+        // Same VPC: HOST-E's group can be referenced (R-SG-9).
+        var (folder, c) = BlockerTests.Load("sg-reference", BlockerTests.ScenarioCaseStartingWith("sg-reference", "HOST-E"));
+        var model = ScenarioTests.ModelFor(folder);
+        var byGroup = PathFixPlanner.Plan(model, BlockerTests.RequestFor(c)).Fixes.Single();
+        var rule = ((AddSecurityGroupRule)byGroup.Edit!).Rule;
+        Assert.NotNull(rule.ReferencedGroupId);
+        Assert.Null(rule.Cidr);
+        Assert.Contains("UserIdGroupPairs = @(@{ GroupId = ", byGroup.Command);
+
+        var byAddress = PathFixPlanner.Plan(model, BlockerTests.RequestFor(c), new FixOptions { AddressOnly = true });
+        Assert.True(byAddress.Reachable);
+        var addressRule = ((AddSecurityGroupRule)byAddress.Fixes.Single().Edit!).Rule;
+        Assert.Null(addressRule.ReferencedGroupId);
+        Assert.Equal(32, addressRule.Cidr!.Value.PrefixLength);
+
+        // Across a TGW without referencing on both sides (R-TGW-12) the address is the only thing that matches.
+        var (folder2, c2) = BlockerTests.Load("sg-port-mismatch", BlockerTests.ScenarioCaseStartingWith("sg-port-mismatch", "HOST-A -> HOST-B tcp/443"));
+        var fix = PathFixPlanner.Plan(ScenarioTests.ModelFor(folder2), BlockerTests.RequestFor(c2)).Fixes.Single();
+        Assert.Equal("10.0.9.132/32", ((AddSecurityGroupRule)fix.Edit!).Rule.Cidr.ToString());
+        Assert.Contains("SG_REFERENCING_SUPPORT", fix.Note);
+    }
+
+    [Fact]
+    public void A_fix_that_changes_the_path_is_followed_by_the_blocks_the_new_path_meets()
+    {
+        var (folder, c) = BlockerTests.Load("tgw-association-and-route", BlockerTests.ScenarioCaseStartingWith("tgw-association-and-route", "HOST-A -> HOST-B5"));
+        var plan = PathFixPlanner.Plan(ScenarioTests.ModelFor(folder), BlockerTests.RequestFor(c));
+        Assert.True(plan.Reachable);
+        Assert.Equal(new[] { (PathFixKind.TransitGatewayRoute, 1), (PathFixKind.TransitGatewayRouteTableAssociation, 2) },
+            plan.Fixes.Select(f => (f.Kind, f.Round)));
+        Assert.Equal(WalkDirection.Return, plan.Fixes[1].Direction);
+    }
+
+    [Fact]
+    public void A_wrong_TGW_route_is_fixed_upstream_with_a_more_specific_route()
+    {
+        var (folder, c) = BlockerTests.Load("tgw-static-over-propagated", BlockerTests.ScenarioCaseStartingWith("tgw-static-over-propagated", "HOST-A -> HOST-B tcp/443"));
+        var plan = PathFixPlanner.Plan(ScenarioTests.ModelFor(folder), BlockerTests.RequestFor(c));
+        var fix = Assert.Single(plan.Fixes);
+        Assert.Equal(PathFixKind.TransitGatewayRoute, fix.Kind);
+        Assert.Equal("rtb-0c00000000000c0a0", fix.BlockedAt);
+        Assert.Equal("tgw-rtb-0a1b2c3d4e5f60001", fix.TransitGatewayRouteTableId);
+        var route = ((AddTransitGatewayRoute)fix.Edit!).Route;
+        Assert.Equal("10.1.8.0/22", route.DestinationCidr.ToString());
+        Assert.Contains("R-TGW-15", fix.Note);
+    }
+
+    [Fact]
+    public void A_blackhole_route_gets_a_live_target_and_keeps_its_prefix()
+    {
+        var (folder, c) = BlockerTests.Load("vpc-route-blackhole-and-no-route", BlockerTests.ScenarioCaseStartingWith("vpc-route-blackhole-and-no-route", "HOST-A -> HOST-B tcp/443"));
+        var plan = PathFixPlanner.Plan(ScenarioTests.ModelFor(folder), BlockerTests.RequestFor(c));
+        Assert.Equal(new[] { PathFixKind.ReplaceRoute, PathFixKind.Route }, plan.Fixes.Select(f => f.Kind));
+        Assert.Equal("Set-EC2Route -RouteTableId rtb-0a00000000000a801 -DestinationCidrBlock 10.1.0.0/16 -TransitGatewayId tgw-0123456789abcdef0", plan.Fixes[0].Command);
+        // The reply's missing route is found only once the forward path leads somewhere.
+        Assert.Equal(2, plan.Fixes[1].Round);
+        Assert.Equal(WalkDirection.Return, plan.Fixes[1].Direction);
+    }
+
+    [Fact]
+    public void Plan_from_a_walk_result_uses_the_model_and_request_it_carries()
+    {
+        var (folder, c) = BlockerTests.Load("sg-port-mismatch", BlockerTests.ScenarioCaseStartingWith("sg-port-mismatch", "HOST-A -> HOST-B tcp/443"));
+        var walk = new PacketWalker(ScenarioTests.ModelFor(folder)).Walk(BlockerTests.RequestFor(c, allBlockers: true));
+        Assert.Same(ScenarioTests.ModelFor(folder), walk.GetModel());
+        var plan = PathFixPlanner.Plan(walk);
+        Assert.True(plan.Reachable);
+        Assert.Single(plan.Fixes);
+    }
+}
