@@ -61,6 +61,19 @@ public class NetTests
     }
 
     [Fact]
+    public void An_IPv6_host_prefix_keeps_its_address_and_contains_only_it()
+    {
+        // Regression: a /128 mask was computed with a 128-bit shift, which C# masks to 0, giving an empty mask.
+        var host = Cidr.Parse("2600:1f18::10/128");
+        Assert.Equal("2600:1f18::10/128", host.ToString());
+        Assert.True(host.Contains(IpAddress.Parse("2600:1f18::10")));
+        Assert.False(host.Contains(IpAddress.Parse("2600:1f18::11")));
+        Assert.True(Cidr.Host(IpAddress.Parse("2600:1f18::10")).Contains(IpAddress.Parse("2600:1f18::10")));
+        Assert.True(Cidr.Host(IpAddress.Parse("10.0.9.132")).Contains(IpAddress.Parse("10.0.9.132")));
+        Assert.False(Cidr.Parse("2600:1f18::/127").Contains(IpAddress.Parse("2600:1f18::2")));
+    }
+
+    [Fact]
     public void Ip_round_trips()
     {
         Assert.Equal("10.0.9.132", IpAddress.Parse("10.0.9.132").ToString());
