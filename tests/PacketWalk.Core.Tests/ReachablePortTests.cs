@@ -1,0 +1,81 @@
+using PacketWalk.Core.Net;
+using PacketWalk.Core.Walk;
+
+namespace PacketWalk.Core.Tests;
+
+/// <summary>
+/// Get-ReachablePort's engine: one walk carries the whole port set; the runs it reports must agree, port for port,
+/// with walking each port on its own.
+/// </summary>
+public class ReachablePortTests
+{
+    private static readonly int[] Probes = { 0, 1, 21, 22, 23, 79, 80, 81, 442, 443, 444, 1023, 1024, 8080, 8443, 32767, 32768, 40000, 40001, 60999, 61000, 65535 };
+
+    public static IEnumerable<object[]> Cases() => ScenarioTests.Cases();
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Every_port_run_agrees_with_walking_the_port_alone(string scenario, string caseName)
+    {
+        var (folder, c) = BlockerTests.Load(scenario, caseName);
+        var request = BlockerTests.RequestFor(c);
+        if (!IpProtocol.HasPorts(request.Protocol)) return;
+        var walker = new PacketWalker(ScenarioTests.ModelFor(folder));
+        var result = walker.ReachablePorts(request with { DestinationPorts = PortSet.All });
+
+        // The runs cover 0-65535 exactly once, in order.
+        Assert.Equal(0, result.Ranges[0].FromPort);
+        Assert.Equal(65535, result.Ranges[^1].ToPort);
+        for (int i = 1; i < result.Ranges.Count; i++) Assert.Equal(result.Ranges[i - 1].ToPort + 1, result.Ranges[i].FromPort);
+        Assert.Equal(65536, result.Ranges.Sum(r => r.PortCount));
+
+        foreach (var port in Probes.Append(request.Port!.Value).Distinct())
+        {
+            var alone = walker.Walk(request with { Port = port });
+            var run = result.Ranges.Single(r => r.FromPort <= port && port <= r.ToPort);
+            var context = $"{scenario}/{caseName} port {port}: alone {alone} | run {run}";
+            Assert.True(alone.Verdict == run.Verdict, context);
+            Assert.True(alone.BlockedAt == run.BlockedAt, context);
+            Assert.True(alone.BlockedDirection == run.BlockedDirection, context);
+            Assert.Equal(alone.Verdict == PathVerdict.Reachable, result.ReachablePorts.Contains(port));
+        }
+    }
+
+    [Fact]
+    public void Seed_reverse_walk_reaches_only_ssh()
+    {
+        var seed = ScenarioTests.ModelFor(ScenarioTests.ScenarioFolders().First(f => Path.GetFileName(f) == "seed-sample"));
+        var result = new PacketWalker(seed).ReachablePorts(new WalkRequest { Source = "i-0b00000000000000b", Destination = "i-0a00000000000000a", DestinationPorts = PortSet.All });
+        Assert.Equal("22", result.ReachablePortsText);
+        Assert.Equal(new[] { "0-21", "22", "23-65535" }, result.Ranges.Select(r => r.Ports));
+        Assert.Equal(new[] { PathVerdict.Blocked, PathVerdict.Reachable, PathVerdict.Blocked }, result.Ranges.Select(r => r.Verdict));
+        Assert.All(result.Ranges.Where(r => !r.Reachable), r =>
+        {
+            Assert.Equal("eni-084d826e4b1e0e190", r.BlockedAt);
+            Assert.Equal("ENI_SG_RULES_MISMATCH", r.Reason);
+            Assert.Equal(WalkDirection.Forward, r.BlockedDirection);
+        });
+    }
+
+    [Fact]
+    public void Ranges_split_by_the_first_check_that_stops_them()
+    {
+        var (folder, _) = BlockerTests.Load("multi-blocker", BlockerTests.ScenarioCaseStartingWith("multi-blocker", "HOST-A -> HOST-B tcp/443"));
+        var result = new PacketWalker(ScenarioTests.ModelFor(folder)).ReachablePorts(
+            new WalkRequest { Source = "i-0a00000000000000a", Destination = "i-0b00000000000000b", DestinationPorts = PortSet.Of(1, 1000) });
+        // HOST-A's SG lets only tcp 22 out; 22 then gets through to HOST-B but its reply is dropped by HOST-B's NACL.
+        Assert.Equal(new[] { "1-21", "22", "23-1000" }, result.Ranges.Select(r => r.Ports));
+        Assert.Equal("eni-084d826e4b1e0e190", result.Ranges[0].BlockedAt);
+        Assert.Equal((PathVerdict.Blocked, WalkDirection.Return, "acl-0b00000000000b801"), (result.Ranges[1].Verdict, result.Ranges[1].BlockedDirection!.Value, result.Ranges[1].BlockedAt!));
+        Assert.True(result.ReachablePorts.IsEmpty);
+    }
+
+    [Fact]
+    public void Only_tcp_and_udp_take_port_ranges()
+    {
+        var seed = ScenarioTests.ModelFor(ScenarioTests.ScenarioFolders().First(f => Path.GetFileName(f) == "seed-sample"));
+        var ex = Assert.Throws<WalkInputException>(() => new PacketWalker(seed).ReachablePorts(
+            new WalkRequest { Source = "i-0a00000000000000a", Destination = "i-0b00000000000000b", Protocol = IpProtocol.Icmp }));
+        Assert.Equal(WalkErrorIds.InvalidPacket, ex.ErrorId);
+    }
+}
