@@ -27,6 +27,9 @@
         'Format-PacketPath'
         'ConvertTo-PacketPathDiagram'
         'Get-ReachabilityMatrix'
+        'Get-PacketPathFix'
+        'Get-ReachablePort'
+        'Compare-PacketWalkSnapshot'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
@@ -35,7 +38,7 @@
     PrivateData          = @{
         PSData = @{
             Tags         = @('AWS', 'EC2', 'VPC', 'Networking', 'FlowLogs', 'TransitGateway', 'NACL', 'SecurityGroup', 'Reachability', 'PacketWalk', 'PSEdition_Core', 'Linux', 'MacOS', 'Windows')
-            ReleaseNotes = 'Offline walks over saved snapshots: Get-PacketPath, Test-PacketPath, Test-NaclHop, Get-TgwAttachmentForAz, Import-PacketWalkSnapshot; VPC Flow Log evidence (Get-FlowLogRecord, Test-PacketPathFlowLog); seed-style notes (Format-PacketPath), diagrams (ConvertTo-PacketPathDiagram), audits (Get-ReachabilityMatrix).'
+            ReleaseNotes = 'Offline walks over saved snapshots: Get-PacketPath, Test-PacketPath (-AllBlockers), Test-NaclHop, Get-TgwAttachmentForAz, Import-PacketWalkSnapshot; VPC Flow Log evidence (Get-FlowLogRecord, Test-PacketPathFlowLog); seed-style notes (Format-PacketPath), diagrams (ConvertTo-PacketPathDiagram), audits (Get-ReachabilityMatrix); fixes as AWS.Tools commands (Get-PacketPathFix), reachable port ranges (Get-ReachablePort), change review (Compare-PacketWalkSnapshot).'
         }
     }
 }

@@ -64,7 +64,7 @@ $ModuleTests = Join-Path $Root 'tests/PacketWalk.Module.Tests'
 
 # Exactly these assemblies ship; the build fails if one is missing.
 $ShippedAssemblies = @('PacketWalk.dll', 'PacketWalk.Core.dll', 'AWSSDK.Core.dll', 'AWSSDK.EC2.dll', 'AWSSDK.S3.dll')
-$ExpectedCmdlets = @('ConvertTo-PacketPathDiagram', 'Format-PacketPath', 'Get-FlowLogRecord', 'Get-PacketPath', 'Get-ReachabilityMatrix', 'Get-TgwAttachmentForAz', 'Import-PacketWalkSnapshot', 'Test-NaclHop', 'Test-PacketPath', 'Test-PacketPathFlowLog')
+$ExpectedCmdlets = @('Compare-PacketWalkSnapshot', 'ConvertTo-PacketPathDiagram', 'Format-PacketPath', 'Get-FlowLogRecord', 'Get-PacketPath', 'Get-PacketPathFix', 'Get-ReachabilityMatrix', 'Get-ReachablePort', 'Get-TgwAttachmentForAz', 'Import-PacketWalkSnapshot', 'Test-NaclHop', 'Test-PacketPath', 'Test-PacketPathFlowLog')
 
 function Invoke-Native {
     # Runs a native command and throws if it fails.

@@ -5,7 +5,7 @@ BeforeAll {
 Describe 'The built PacketWalk module' {
     It 'exports exactly the PacketWalk cmdlets and nothing else' {
         $m = Get-Module PacketWalk
-        @($m.ExportedCmdlets.Keys | Sort-Object) | Should -Be @('ConvertTo-PacketPathDiagram', 'Format-PacketPath', 'Get-FlowLogRecord', 'Get-PacketPath', 'Get-ReachabilityMatrix', 'Get-TgwAttachmentForAz', 'Import-PacketWalkSnapshot', 'Test-NaclHop', 'Test-PacketPath', 'Test-PacketPathFlowLog')
+        @($m.ExportedCmdlets.Keys | Sort-Object) | Should -Be @('Compare-PacketWalkSnapshot', 'ConvertTo-PacketPathDiagram', 'Format-PacketPath', 'Get-FlowLogRecord', 'Get-PacketPath', 'Get-PacketPathFix', 'Get-ReachabilityMatrix', 'Get-ReachablePort', 'Get-TgwAttachmentForAz', 'Import-PacketWalkSnapshot', 'Test-NaclHop', 'Test-PacketPath', 'Test-PacketPathFlowLog')
         $m.ExportedFunctions.Count | Should -Be 0
         $m.ExportedAliases.Count | Should -Be 0
         $m.ExportedVariables.Count | Should -Be 0
@@ -42,7 +42,8 @@ Describe 'The built PacketWalk module' {
         @{ Name = 'Get-PacketPath' }, @{ Name = 'Test-PacketPath' }, @{ Name = 'Test-NaclHop' },
         @{ Name = 'Get-TgwAttachmentForAz' }, @{ Name = 'Import-PacketWalkSnapshot' },
         @{ Name = 'Get-FlowLogRecord' }, @{ Name = 'Test-PacketPathFlowLog' }, @{ Name = 'Format-PacketPath' },
-        @{ Name = 'ConvertTo-PacketPathDiagram' }, @{ Name = 'Get-ReachabilityMatrix' }
+        @{ Name = 'ConvertTo-PacketPathDiagram' }, @{ Name = 'Get-ReachabilityMatrix' },
+        @{ Name = 'Get-PacketPathFix' }, @{ Name = 'Get-ReachablePort' }, @{ Name = 'Compare-PacketWalkSnapshot' }
     ) {
         $cmd = Get-Command $Name
         $cmd.OutputType.Count | Should -BeGreaterThan 0

@@ -116,6 +116,7 @@ public abstract class PacketPathCommandBase : PacketWalkCmdlet
                     DestinationVpcId = DestinationVpcId,
                     SourceIp = SourceIp,
                     DestinationIp = DestinationIp,
+                    AllBlockers = WalkAllBlockers,
                 };
                 WriteVerbose($"Walking {source} -> {destination} {IpProtocol.Name(protocol)}{(Port is { } p ? "/" + p : "")}");
                 PacketPathResult result;
@@ -137,6 +138,9 @@ public abstract class PacketPathCommandBase : PacketWalkCmdlet
                 Emit(result);
             }
     }
+
+    /// <summary>True when the walk should go on past each block and list every blocker (Test-PacketPath -AllBlockers).</summary>
+    protected virtual bool WalkAllBlockers => false;
 
     /// <summary>Writes one walk's output.</summary>
     protected abstract void Emit(PacketPathResult result);
