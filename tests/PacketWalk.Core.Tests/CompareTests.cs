@@ -131,7 +131,7 @@ public class CompareTests
         var flows = SnapshotComparer.Flows(model, plan.FixedModel, request.Protocol, new[] { request.Port }, icmpType: request.IcmpType, icmpCode: request.IcmpCode);
         var result = SnapshotComparer.Compare(model, plan.FixedModel, flows);
         AssertMatchesOracle(model, plan.FixedModel, flows, result);
-        if (plan.Reachable && flows.Any(f => f.Source == request.Source && f.Destination == request.Destination))
+        if (plan.After.Reachable && flows.Any(f => f.Source == request.Source && f.Destination == request.Destination))
             Assert.Contains(result.Changes, ch => ch.Source == request.Source && ch.Destination == request.Destination && ch.DifferenceVerdict == PathVerdict.Reachable);
     }
 

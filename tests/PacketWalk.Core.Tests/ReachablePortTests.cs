@@ -71,6 +71,20 @@ public class ReachablePortTests
     }
 
     [Fact]
+    public void Where_AWS_picks_between_paths_that_filter_differently_each_port_run_gets_its_own_outcome()
+    {
+        // Appliance mode: the flow hash picks either VPC-B attachment ENI; the 1b one's NACL denies tcp 8443 and 32768-60999
+        // towards HOST-B. The whole set ends differently per ENI, yet every other port arrives either way.
+        var (folder, _) = BlockerTests.Load("tgw-appliance-mode", BlockerTests.ScenarioCaseStartingWith("tgw-appliance-mode", "HOST-A (1b) -> HOST-B (1a) tcp/443"));
+        var result = new PacketWalker(ScenarioTests.ModelFor(folder)).ReachablePorts(
+            new WalkRequest { Source = "i-0a00000000000000a", Destination = "i-0b00000000000000b", DestinationPorts = PortSet.All });
+        Assert.Equal(new[] { "0-8442 Reachable", "8443 Ambiguous", "8444-32767 Reachable", "32768-60999 Ambiguous", "61000-65535 Reachable" },
+            result.Ranges.Select(r => $"{r.Ports} {r.Verdict}"));
+        Assert.All(result.Ranges.Where(r => r.Verdict == PathVerdict.Ambiguous), r => Assert.Equal("tgw-attach-0c1a2b3c4d5e605bd", r.BlockedAt));
+        Assert.Equal("0-8442,8444-32767,61000-65535", result.ReachablePortsText);
+    }
+
+    [Fact]
     public void Only_tcp_and_udp_take_port_ranges()
     {
         var seed = ScenarioTests.ModelFor(ScenarioTests.ScenarioFolders().First(f => Path.GetFileName(f) == "seed-sample"));

@@ -139,14 +139,14 @@ internal sealed partial class FixContext
         var packet = blocker.Packet;
         var tableId = blocker.TransitGatewayRouteTableId ?? blocker.Component!;
         var tgw = blocker.TransitGatewayId ?? (_model.TransitGatewayRouteTables.TryGetValue(tableId, out var t) ? t.TransitGatewayId : null);
-        var destinationVpc = _model.VpcsContaining(packet.Destination).FirstOrDefault();
-        var target = tgw is null || destinationVpc is null ? null : AvailableVpcAttachment(tgw, destinationVpc.VpcId);
-        if (tgw is null || target is null || target == blocker.TransitGatewayAttachmentId)
-            return new[] { Structural(blocker, tableId, $"No available VPC attachment of {tgw} leads to {packet.Destination}; attach its VPC first.", null) };
-        var route = StaticRoute(tableId, DestinationPrefix(packet.Destination), target, destinationVpc!.VpcId);
+        var target = tgw is null ? null : AttachmentTowards(tgw, packet.Destination, blocker.TransitGatewayAttachmentId);
+        if (tgw is null || target is null)
+            return new[] { Structural(blocker, tableId, $"No available attachment of {tgw} leads to {packet.Destination} (a VPC attachment of its VPC, or a peering to a transit gateway that has one); attach its VPC first.", null) };
+        var route = StaticRoute(tableId, DestinationPrefix(packet.Destination), target.Value);
         return new[] { TgwRouteFix(blocker, "New-EC2TransitGatewayRoute", PathFixKind.TransitGatewayRoute, route, new AddTransitGatewayRoute(route), tgw,
-            $"add transit gateway route {route.DestinationCidr} -> {target} ({destinationVpc.VpcId}) to {tableId}",
-            $"{tableId} decides for traffic arriving on {blocker.TransitGatewayAttachmentId} (R-TGW-14); a static route outranks a propagated one for the same prefix (R-TGW-15)") };
+            $"add transit gateway route {route.DestinationCidr} -> {target.Value.AttachmentId} ({target.Value.Why}) to {tableId}",
+            $"{tableId} decides for traffic arriving on {blocker.TransitGatewayAttachmentId} (R-TGW-14); a static route outranks a propagated one for the same prefix (R-TGW-15)"
+            + (target.Value.ResourceType == "peering" ? "; peering carries static routes only (R-TGW-18)" : "")) };
     }
 
     private IEnumerable<PathFix> TgwBlackholeFix(PacketBlocker blocker)
@@ -157,18 +157,48 @@ internal sealed partial class FixContext
         var best = TgwRouteResolver.Lookup(_model, tableId, packet.Destination).Best;
         if (best is null || !best.Route.IsBlackhole)
             return new[] { Structural(blocker, tableId, $"{tableId} no longer has a blackhole route to {packet.Destination}.", null) };
-        if (best.Route.Type != TgwRouteType.Static || best.Route.DestinationCidr is not { } prefix)
-            return new[] { Structural(blocker, tableId, $"The blackhole {best.Route.Text} in {tableId} comes from a prefix-list reference.",
-                $"change the reference (Edit-EC2TransitGatewayPrefixListReference -TransitGatewayRouteTableId {tableId} -PrefixListId {best.Route.PrefixListId}) to name an attachment") };
-        var destinationVpc = _model.VpcsContaining(packet.Destination).FirstOrDefault();
-        var target = tgw is null || destinationVpc is null ? null : AvailableVpcAttachment(tgw, destinationVpc.VpcId);
-        if (target is null || target == blocker.TransitGatewayAttachmentId)
-            return new[] { Structural(blocker, tableId, $"The blackhole {best.Route.Text} in {tableId} drops {packet.Destination}, and no available VPC attachment of {tgw} leads there.",
-                $"remove it (Remove-EC2TransitGatewayRoute -TransitGatewayRouteTableId {tableId} -DestinationCidrBlock {prefix}) if a less specific route should carry the traffic") };
-        var route = StaticRoute(tableId, prefix, target, destinationVpc!.VpcId);
-        return new[] { TgwRouteFix(blocker, "Set-EC2TransitGatewayRoute", PathFixKind.ReplaceTransitGatewayRoute, route, new ReplaceTransitGatewayRoute(route), tgw!,
-            $"replace the blackhole route {prefix} in {tableId} with {prefix} -> {target} ({destinationVpc.VpcId})",
-            $"a blackhole route drops what it matches (R-TGW-16); replacing it keeps {prefix} more specific than the routes it overrides") };
+        var target = tgw is null ? null : AttachmentTowards(tgw, packet.Destination, blocker.TransitGatewayAttachmentId);
+        if (target is null)
+            return new[] { Structural(blocker, tableId, $"The blackhole {best.Route.Text} in {tableId} drops {packet.Destination}, and no available attachment of {tgw} leads there.",
+                best.Route.DestinationCidr is { } p
+                    ? $"remove it (Remove-EC2TransitGatewayRoute -TransitGatewayRouteTableId {tableId} -DestinationCidrBlock {p}) if a less specific route should carry the traffic"
+                    : $"change the prefix-list reference (Edit-EC2TransitGatewayPrefixListReference -TransitGatewayRouteTableId {tableId} -PrefixListId {best.Route.PrefixListId}) if a less specific route should carry the traffic") };
+        if (best.Route.Type == TgwRouteType.Static && best.Route.DestinationCidr is { } prefix)
+        {
+            // ReplaceTransitGatewayRoute keeps the prefix, so it still outranks the less specific routes it overrides.
+            var route = StaticRoute(tableId, prefix, target.Value);
+            return new[] { TgwRouteFix(blocker, "Set-EC2TransitGatewayRoute", PathFixKind.ReplaceTransitGatewayRoute, route, new ReplaceTransitGatewayRoute(route), tgw!,
+                $"replace the blackhole route {prefix} in {tableId} with {prefix} -> {target.Value.AttachmentId} ({target.Value.Why})",
+                $"a blackhole route drops what it matches (R-TGW-16); replacing it keeps {prefix} more specific than the routes it overrides") };
+        }
+        // A prefix-list reference with blackhole: a static route for the same prefix outranks it (R-TGW-15, R-TGW-17) and
+        // leaves the reference, and the list's other entries, alone.
+        var staticRoute = StaticRoute(tableId, best.Prefix, target.Value);
+        return new[] { TgwRouteFix(blocker, "New-EC2TransitGatewayRoute", PathFixKind.TransitGatewayRoute, staticRoute, new AddTransitGatewayRoute(staticRoute), tgw!,
+            $"add transit gateway route {best.Prefix} -> {target.Value.AttachmentId} ({target.Value.Why}) to {tableId}",
+            $"the prefix-list reference {best.Route.PrefixListId} blackholes {best.Prefix}; a static route for the same prefix outranks a prefix-list reference (R-TGW-15, R-TGW-17), so the list stays as it is") };
+    }
+
+    /// <summary>An attachment of this TGW that leads towards the destination, with what it leads to.</summary>
+    private readonly record struct TgwTarget(string AttachmentId, string? ResourceId, string ResourceType, string Why);
+
+    /// <summary>
+    /// The available VPC attachment of the destination's VPC on this TGW; else an available peering attachment to a TGW
+    /// that has one (R-TGW-18). Never the attachment the packet arrived on.
+    /// </summary>
+    private TgwTarget? AttachmentTowards(string transitGatewayId, IpAddress destination, string? arrivedOn)
+    {
+        var vpc = _model.VpcsContaining(destination).FirstOrDefault();
+        if (vpc is null) return null;
+        if (AvailableVpcAttachment(transitGatewayId, vpc.VpcId) is { } direct && direct != arrivedOn)
+            return new TgwTarget(direct, vpc.VpcId, "vpc", vpc.VpcId);
+        foreach (var peering in _model.TransitGatewayPeeringAttachments.Values.Where(p => p.IsAvailable).OrderBy(p => p.TransitGatewayAttachmentId, StringComparer.Ordinal))
+        {
+            if (peering.TransitGatewayAttachmentId == arrivedOn || peering.PeerOf(transitGatewayId) is not { } peer) continue;
+            if (AvailableVpcAttachment(peer, vpc.VpcId) is { } there)
+                return new TgwTarget(peering.TransitGatewayAttachmentId, peer, "peering", $"peering to {peer}, where {vpc.VpcId} is attached as {there}");
+        }
+        return null;
     }
 
     /// <summary>
@@ -184,18 +214,19 @@ internal sealed partial class FixContext
         var tgw = tgwHop.TransitGatewayId!;
         var matched = TgwRouteResolver.Lookup(_model, tableId, packet.Destination).Best;
         var destinationVpc = _model.VpcsContaining(packet.Destination).FirstOrDefault();
-        var target = destinationVpc is null ? null : AvailableVpcAttachment(tgw, destinationVpc.VpcId);
-        if (matched is null || target is null || matched.Route.Targets.Any(t => t.TransitGatewayAttachmentId == target)) return null;
+        var towards = AttachmentTowards(tgw, packet.Destination, null);
+        if (matched is null || destinationVpc is null || towards is null || matched.Route.Targets.Any(t => t.TransitGatewayAttachmentId == towards.Value.AttachmentId)) return null;
+        var target = towards.Value.AttachmentId;
         var subnetPrefix = _model.SubnetContaining(destinationVpc!.VpcId, packet.Destination) is { } s
             ? (packet.Destination.IsV6 ? s.Ipv6CidrBlocks.FirstOrDefault(c => c.Contains(packet.Destination)) : s.CidrBlock) : null;
         var prefix = new[] { (Cidr?)DestinationPrefix(packet.Destination), subnetPrefix, Cidr.Host(packet.Destination) }
             .OfType<Cidr>().First(c => c.PrefixLength > matched.Prefix.PrefixLength);
-        var route = StaticRoute(tableId, prefix, target, destinationVpc.VpcId);
+        var route = StaticRoute(tableId, prefix, towards.Value);
         bool replace = _model.TransitGatewayRoutes.TryGetValue(tableId, out var listed) && listed.Any(r => r.Type == TgwRouteType.Static && r.DestinationCidr == prefix);
         return TgwRouteFix(blocker, replace ? "Set-EC2TransitGatewayRoute" : "New-EC2TransitGatewayRoute",
             replace ? PathFixKind.ReplaceTransitGatewayRoute : PathFixKind.TransitGatewayRoute, route,
             replace ? new ReplaceTransitGatewayRoute(route) : new AddTransitGatewayRoute(route), tgw,
-            $"add transit gateway route {prefix} -> {target} ({destinationVpc.VpcId}) to {tableId}",
+            $"add transit gateway route {prefix} -> {target} ({towards.Value.Why}) to {tableId}",
             $"{blocker.Component} has no route to {packet.Destination} because the packet should not be in {blocker.VpcId}: {tableId} sends it to "
             + $"{string.Join(",", matched.Route.Targets.Select(x => x.TransitGatewayAttachmentId))} by {matched.Route.Text}, while {packet.Destination} is in {destinationVpc.VpcId}; "
             + $"a more specific route ({prefix}) changes the path of this destination only (R-TGW-15)");
@@ -217,8 +248,8 @@ internal sealed partial class FixContext
         }.WithFlow(this, blocker);
     }
 
-    private static TransitGatewayRoute StaticRoute(string tableId, Cidr prefix, string attachmentId, string vpcId) =>
-        new(tableId, prefix, null, TgwRouteType.Static, "active", new[] { new TransitGatewayRouteTarget(attachmentId, vpcId, "vpc") });
+    private static TransitGatewayRoute StaticRoute(string tableId, Cidr prefix, TgwTarget target) =>
+        new(tableId, prefix, null, TgwRouteType.Static, "active", new[] { new TransitGatewayRouteTarget(target.AttachmentId, target.ResourceId, target.ResourceType) });
 
     private IEnumerable<PathFix> AssociationFix(PacketBlocker blocker)
     {

@@ -93,7 +93,8 @@ public sealed class FixPlan
     public NetworkModel FixedModel { get; init; } = null!;
     /// <summary>Why the plan stops short of Reachable, where it does.</summary>
     public IReadOnlyList<string> Notes { get; init; } = Array.Empty<string>();
-    public bool Reachable => After.Reachable;
+    /// <summary>True when the fixed walk is Reachable, or ReachableToEdge where the flow leaves the estate (VPN, Direct Connect).</summary>
+    public bool Cleared => PathFixPlanner.Cleared(After);
     public IEnumerable<ModelEdit> Edits => Fixes.Where(f => f.Edit is not null).Select(f => f.Edit!);
 }
 

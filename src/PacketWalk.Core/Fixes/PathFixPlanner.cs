@@ -31,7 +31,7 @@ public static partial class PathFixPlanner
         var notes = new List<string>();
         var proposed = new HashSet<string>(StringComparer.Ordinal);
 
-        for (int round = 1; round <= options.MaxRounds && result.Verdict != PathVerdict.Reachable; round++)
+        for (int round = 1; round <= options.MaxRounds && !Cleared(result); round++)
         {
             if (result.Blockers.Count == 0)
             {
@@ -62,7 +62,7 @@ public static partial class PathFixPlanner
             }
             result = new PacketWalker(current).Walk(withBlockers);
         }
-        if (result.Verdict != PathVerdict.Reachable && notes.Count == 0)
+        if (!Cleared(result) && notes.Count == 0)
             notes.Add($"after {options.MaxRounds} rounds of fixes the walk is still {result.Verdict} at {result.BlockedAt} ({result.Reason})");
         for (int i = 0; i < fixes.Count; i++) fixes[i].Sequence = i + 1;
         return new FixPlan
@@ -75,6 +75,9 @@ public static partial class PathFixPlanner
             Notes = notes,
         };
     }
+
+    /// <summary>Nothing left to fix: delivered and back, or out to an edge of the estate and back in (R-TGW-20).</summary>
+    internal static bool Cleared(PacketPathResult walk) => walk.Verdict is PathVerdict.Reachable or PathVerdict.ReachableToEdge;
 
     private static string FixKey(PathFix f) => $"{f.Kind}|{f.ResourceId}|{f.Command ?? f.Change}";
 }

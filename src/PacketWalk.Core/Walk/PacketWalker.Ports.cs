@@ -55,18 +55,17 @@ public sealed partial class PacketWalker
         var requested = request.DestinationPorts ?? (request.Port is { } p ? PortSet.Of(p) : PortSet.All);
         if (requested.IsEmpty)
             throw new WalkInputException(WalkErrorIds.InvalidPacket, "The destination port set is empty.");
-        var walk = Walk(request with { DestinationPorts = requested, Port = requested.First, AllBlockers = false });
+        var (runs, walk) = Runs(request, requested, refine: true);
 
-        var runs = new List<(PortRange Range, PathVerdict Verdict, WalkDirection? Direction, string? At, string? Reason, string? Rule, string? Explanation)>();
-        foreach (var drop in walk.ForwardPortDrops)
-            foreach (var range in drop.Ports.Ranges)
-                runs.Add((range, PathVerdict.Blocked, WalkDirection.Forward, drop.Hop.Component, drop.Reason, drop.Hop.Rule,
-                    $"{drop.Hop.Component} lets only part of the port set through ({drop.Hop.Note ?? drop.Hop.Rule}); {drop.Ports} stop there."));
-        // The ports still in the packet where the forward leg ended share the walk's outcome.
-        foreach (var range in walk.ForwardRemainingPorts.Ranges)
-            runs.Add((range, walk.Verdict, walk.BlockedDirection, walk.BlockedAt, walk.Reason, walk.Rule, walk.Explanation));
-
-        var ordered = runs.OrderBy(r => r.Range.From).ToList();
+        // Neighbouring runs that end the same way (split only to be walked) are one run.
+        var ordered = new List<PortRun>();
+        foreach (var run in runs.OrderBy(r => r.Range.From))
+        {
+            if (ordered.Count > 0 && ordered[^1] is var last && last.Range.To + 1 == run.Range.From && last.Verdict == run.Verdict
+                && last.Direction == run.Direction && last.At == run.At && last.Reason == run.Reason && last.Rule == run.Rule)
+                ordered[^1] = last with { Range = new PortRange(last.Range.From, run.Range.To) };
+            else ordered.Add(run);
+        }
         var reachable = PortSet.Of(ordered.Where(r => r.Verdict == PathVerdict.Reachable).Select(r => r.Range));
         return new PortReachability
         {
@@ -87,5 +86,66 @@ public sealed partial class PacketWalker
             }).ToList(),
             Walk = walk,
         };
+    }
+
+    private readonly record struct PortRun(PortRange Range, PathVerdict Verdict, WalkDirection? Direction, string? At, string? Reason, string? Rule, string? Explanation);
+
+    private (List<PortRun> Runs, PacketPathResult Walk) Runs(WalkRequest request, PortSet ports, bool refine)
+    {
+        var walk = Walk(request with { DestinationPorts = ports, Port = ports.First, AllBlockers = false });
+        var runs = new List<PortRun>();
+        foreach (var drop in walk.ForwardPortDrops)
+            foreach (var range in drop.Ports.Ranges)
+                runs.Add(new PortRun(range, PathVerdict.Blocked, WalkDirection.Forward, drop.Hop.Component, drop.Reason, drop.Hop.Rule,
+                    $"{drop.Hop.Component} lets only part of the port set through ({drop.Hop.Note ?? drop.Hop.Rule}); {drop.Ports} stop there."));
+        var remaining = walk.ForwardRemainingPorts;
+        if (refine && walk.Verdict == PathVerdict.Ambiguous && PortAtoms(remaining).Count > 1)
+        {
+            // Where AWS's choice (TGW AZ, ECMP) leads through filters that narrow the set differently, the alternatives
+            // disagree on the set as a whole though they may agree port by port. Ports between the same rule boundaries
+            // behave alike in every filter, so each such run is walked on its own and gets its exact outcome.
+            foreach (var atom in PortAtoms(remaining))
+                runs.AddRange(Runs(request, atom, refine: false).Runs);
+            return (runs, walk);
+        }
+        // The ports still in the packet where the forward leg ended share the walk's outcome.
+        foreach (var range in remaining.Ranges)
+            runs.Add(new PortRun(range, walk.Verdict, walk.BlockedDirection, walk.BlockedAt, walk.Reason, walk.Rule, walk.Explanation));
+        return (runs, walk);
+    }
+
+    /// <summary>
+    /// The set cut at every port boundary of every security-group rule and NACL entry in the model: within one piece
+    /// every filter treats every port alike.
+    /// </summary>
+    private IReadOnlyList<PortSet> PortAtoms(PortSet ports)
+    {
+        var cuts = new SortedSet<int>();
+        foreach (var group in _model.SecurityGroups.Values)
+            foreach (var rule in group.IngressRules.Concat(group.EgressRules))
+                if (IpProtocol.HasPorts(rule.Protocol) && rule.FromPort is { } from and >= 0)
+                {
+                    cuts.Add(from);
+                    cuts.Add((rule.ToPort ?? from) + 1);
+                }
+        foreach (var acl in _model.NetworkAcls.Values)
+            foreach (var entry in acl.Entries)
+                if (entry.PortRange is { } range)
+                {
+                    cuts.Add(range.From);
+                    cuts.Add(range.To + 1);
+                }
+        var atoms = new List<PortSet>();
+        foreach (var range in ports.Ranges)
+        {
+            int start = range.From;
+            foreach (var cut in range.From < range.To ? cuts.GetViewBetween(range.From + 1, range.To) : Enumerable.Empty<int>())
+            {
+                atoms.Add(PortSet.Of(start, cut - 1));
+                start = cut;
+            }
+            atoms.Add(PortSet.Of(start, range.To));
+        }
+        return atoms;
     }
 }

@@ -48,9 +48,9 @@ public sealed class GetPacketPathFixCommand : PacketWalkCmdlet
                 $"The walk result for {InputObject.Source} -> {InputObject.Destination} does not carry its snapshot; pass -Snapshot, or pipe a result straight from Test-PacketPath.", InputObject));
             return;
         }
-        if (InputObject.Verdict == PathVerdict.Reachable && Snapshot is null)
+        if ((InputObject.Verdict is PathVerdict.Reachable or PathVerdict.ReachableToEdge) && Snapshot is null)
         {
-            WriteVerbose($"{InputObject.Source} -> {InputObject.Destination} is Reachable: nothing to fix.");
+            WriteVerbose($"{InputObject.Source} -> {InputObject.Destination} is {InputObject.Verdict}: nothing to fix.");
             return;
         }
         FixPlan plan;
@@ -71,7 +71,7 @@ public sealed class GetPacketPathFixCommand : PacketWalkCmdlet
         WriteVerbose($"{request.Source} -> {request.Destination}: {plan.Before.Verdict} with {plan.Before.Blockers.Count} blocker(s); "
             + $"{plan.Fixes.Count} change(s) proposed; with them applied in memory the walk is {plan.After.Verdict}.");
         foreach (var fix in plan.Fixes) WriteObject(fix);
-        if (!plan.Reachable && plan.Before.Verdict != PathVerdict.Reachable)
+        if (!plan.Cleared)
             WriteWarning($"With the proposed changes {request.Source} -> {request.Destination} is still {plan.After.Verdict}"
                 + (plan.After.BlockedAt is null ? "" : $" at {plan.After.BlockedAt} ({plan.After.Reason})") + $": {string.Join("; ", plan.Notes)}");
     }
