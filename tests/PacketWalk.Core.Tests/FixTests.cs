@@ -236,6 +236,31 @@ public class FixTests
     }
 
     [Fact]
+    public void A_source_dest_check_block_is_fixed_on_the_interface_and_unknown_reasons_are_described_only()
+    {
+        // Appliance hops are walked by the data-plane work; the fix for their block is built from the blocker alone.
+        var seed = ScenarioTests.ModelFor(ScenarioTests.ScenarioFolders().First(f => Path.GetFileName(f) == "seed-sample"));
+        var request = new WalkRequest { Source = "i-0a00000000000000a", Destination = "10.9.9.9", Port = 443 };
+        var context = new FixContext(seed, new PacketPathResult(), request, new FixOptions(), round: 1);
+        var packet = new Packet(IpAddress.Parse("10.0.9.132"), IpAddress.Parse("10.9.9.9"), IpProtocol.Tcp, PortSet.Of(33000), PortSet.Of(443), null, null);
+        PacketBlocker BlockerFor(string reason) => PacketBlocker.From(new Trace(), new PacketHop
+        {
+            Direction = WalkDirection.Forward, Step = HopStep.Appliance, Component = "eni-0092f8e2d29917a4c", NetworkInterfaceId = "eni-0092f8e2d29917a4c",
+            Decision = HopDecision.Deny, Reason = reason,
+        }, packet, PortSet.Empty, walkedPast: false, reason, "the appliance drops what is not addressed to it", null);
+
+        var fix = Assert.Single(context.Propose(BlockerFor("ENI_SOURCE_DEST_CHECK_RESTRICTION")));
+        Assert.Equal(PathFixKind.SourceDestCheck, fix.Kind);
+        Assert.Equal("Edit-EC2NetworkInterfaceAttribute -NetworkInterfaceId eni-0092f8e2d29917a4c -SourceDestCheck $false", fix.Command);
+        Assert.False(seed.With(new[] { fix.Edit! }).NetworkInterfaces["eni-0092f8e2d29917a4c"].SourceDestCheck);
+
+        var other = Assert.Single(context.Propose(BlockerFor("IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS")));
+        Assert.True(other.Structural);
+        Assert.Null(other.Command);
+        Assert.Contains("IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS", other.Change);
+    }
+
+    [Fact]
     public void Plan_from_a_walk_result_uses_the_model_and_request_it_carries()
     {
         var (folder, c) = BlockerTests.Load("sg-port-mismatch", BlockerTests.ScenarioCaseStartingWith("sg-port-mismatch", "HOST-A -> HOST-B tcp/443"));
