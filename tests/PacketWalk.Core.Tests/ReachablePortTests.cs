@@ -53,6 +53,8 @@ public class ReachablePortTests
         {
             Assert.Equal("eni-084d826e4b1e0e190", r.BlockedAt);
             Assert.Equal("ENI_SG_RULES_MISMATCH", r.Reason);
+            // The rule named is what stops these ports, not the rule that let port 22 through.
+            Assert.Equal("no rule in sg-0a00000000000a801 matches", r.Rule);
             Assert.Equal(WalkDirection.Forward, r.BlockedDirection);
         });
     }
@@ -68,6 +70,15 @@ public class ReachablePortTests
         Assert.Equal("eni-084d826e4b1e0e190", result.Ranges[0].BlockedAt);
         Assert.Equal((PathVerdict.Blocked, WalkDirection.Return, "acl-0b00000000000b801"), (result.Ranges[1].Verdict, result.Ranges[1].BlockedDirection!.Value, result.Ranges[1].BlockedAt!));
         Assert.True(result.ReachablePorts.IsEmpty);
+
+        // The other way HOST-B's NACL lets only tcp 0-1023 out and HOST-A's SG only 22 in: a NACL that denies part of the
+        // set names its deny rule and the ports it took.
+        var back = new PacketWalker(ScenarioTests.ModelFor(folder)).ReachablePorts(
+            new WalkRequest { Source = "i-0b00000000000000b", Destination = "i-0a00000000000000a", DestinationPorts = PortSet.All });
+        Assert.Equal(new[] { "0-21 eni-084d826e4b1e0e190", "22 ", "23-1023 eni-084d826e4b1e0e190", "1024-65535 acl-0b00000000000b801" },
+            back.Ranges.Select(r => $"{r.Ports} {r.BlockedAt}"));
+        Assert.Equal("rule * deny all 0.0.0.0/0 (1024-65535)", back.Ranges[3].Rule);
+        Assert.Equal("SUBNET_ACL_RESTRICTION", back.Ranges[3].Reason);
     }
 
     [Fact]

@@ -50,7 +50,7 @@ public sealed partial class PacketWalker
             {
                 if (SecurityGroupStop(trace, packet, eni, hop, sg, RuleDirection.Outbound) is { } stop) return stop;
             }
-            else packet = NarrowDestinationPorts(packet, sg.Allowed, hop, trace);
+            else packet = NarrowDestinationPorts(packet, sg.Allowed, hop, trace, $"no rule in {string.Join(", ", sg.GroupIds)} matches");
         }
         else
         {
@@ -216,7 +216,7 @@ public sealed partial class PacketWalker
             {
                 if (SecurityGroupStop(trace, packet, target, hop, sg, RuleDirection.Inbound) is { } stop) return stop;
             }
-            else packet = NarrowDestinationPorts(packet, sg.Allowed, hop, trace);
+            else packet = NarrowDestinationPorts(packet, sg.Allowed, hop, trace, $"no rule in {string.Join(", ", sg.GroupIds)} matches");
         }
         else
         {
@@ -257,7 +257,8 @@ public sealed partial class PacketWalker
         if (decision.DeniesAll)
             return new NaclStep(packet, BlockAtFilter(trace, hop, packet, acl.NetworkAclId, "SUBNET_ACL_RESTRICTION",
                 $"Network ACL {acl.NetworkAclId} of {subnet.SubnetId} denies {ruleDirection.ToString().ToLowerInvariant()} {Describe(packet)} {(ruleDirection == RuleDirection.Outbound ? "to" : "from")} {peer}."));
-        return new NaclStep(NarrowDestinationPorts(packet, decision.Allowed, hop, trace), null);
+        return new NaclStep(NarrowDestinationPorts(packet, decision.Allowed, hop, trace,
+            string.Join("; ", decision.Matches.Where(m => !m.Entry.Allow).Select(m => $"{m.Entry.Text} ({m.Ports})"))), null);
     }
 
     private static string NaclRuleText(NaclDecision decision)
@@ -272,7 +273,8 @@ public sealed partial class PacketWalker
     /// Carries a narrowed port set on, remembering the first hop that narrowed it (the verdict points there) and which
     /// ports each hop removed. In walk-on mode the denied ports are a blocker and the walk goes on with the whole set.
     /// </summary>
-    private Packet NarrowDestinationPorts(Packet packet, PortSet allowed, PacketHop hop, Trace trace)
+    /// <param name="deniedRule">What denies the removed ports, in the console's words (the hop's own rule names what allowed the rest).</param>
+    private Packet NarrowDestinationPorts(Packet packet, PortSet allowed, PacketHop hop, Trace trace, string deniedRule)
     {
         if (!IpProtocol.HasPorts(packet.Protocol) || allowed.Equals(packet.DestinationPorts)) return packet;
         var denied = packet.DestinationPorts.Subtract(allowed);
@@ -284,7 +286,7 @@ public sealed partial class PacketWalker
             return packet;
         }
         trace.FirstNarrowing ??= hop;
-        trace.PortDrops.Add(new PortDrop(denied, hop, reason));
+        trace.PortDrops.Add(new PortDrop(denied, hop, reason, deniedRule));
         return packet with { DestinationPorts = allowed };
     }
 

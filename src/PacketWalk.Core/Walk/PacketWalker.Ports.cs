@@ -96,7 +96,7 @@ public sealed partial class PacketWalker
         var runs = new List<PortRun>();
         foreach (var drop in walk.ForwardPortDrops)
             foreach (var range in drop.Ports.Ranges)
-                runs.Add(new PortRun(range, PathVerdict.Blocked, WalkDirection.Forward, drop.Hop.Component, drop.Reason, drop.Hop.Rule,
+                runs.Add(new PortRun(range, PathVerdict.Blocked, WalkDirection.Forward, drop.Hop.Component, drop.Reason, drop.Rule,
                     $"{drop.Hop.Component} lets only part of the port set through ({drop.Hop.Note ?? drop.Hop.Rule}); {drop.Ports} stop there."));
         var remaining = walk.ForwardRemainingPorts;
         if (refine && walk.Verdict == PathVerdict.Ambiguous && PortAtoms(remaining).Count > 1)

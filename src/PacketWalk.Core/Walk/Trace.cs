@@ -85,7 +85,7 @@ internal sealed class Trace
 }
 
 /// <summary>Ports a filter denied while the rest of the set went on: where each port's walk ended (Get-ReachablePort).</summary>
-internal sealed record PortDrop(PortSet Ports, PacketHop Hop, string Reason);
+internal sealed record PortDrop(PortSet Ports, PacketHop Hop, string Reason, string Rule);
 
 /// <summary>How a leg ended: delivered to an interface, or stopped with the deciding resource.</summary>
 internal sealed record LegOutcome(OutcomeKind Kind, Trace Trace, Packet Packet)
