@@ -100,6 +100,28 @@ public class CompareTests
         Assert.Equal(flows.Count, result.FlowsWalkedTwice);
     }
 
+    [Theory]
+    [InlineData("tgw-0123456789abcdef0")]
+    [InlineData("tgw-0e0e0e0e0e0e0e0e0")]
+    public void A_change_to_either_side_of_a_TGW_peering_attachment_is_seen(string side)
+    {
+        // Regression: the id-keyed attachment map keeps one side of a peering attachment, so a change to the other side's
+        // association went unnoticed and the flows over it were not walked again.
+        var (folder, _) = BlockerTests.Load("tgw-peering", BlockerTests.ScenarioCaseStartingWith("tgw-peering", "HOST-A -> HOST-C"));
+        var reference = ScenarioTests.ModelFor(folder);
+        var builder = reference.ToBuilder();
+        var i = builder.TransitGatewayAttachments.FindIndex(a => a.TransitGatewayId == side && a.TransitGatewayAttachmentId == "tgw-attach-0fe0fe0fe0fe0fe01");
+        builder.TransitGatewayAttachments[i] = builder.TransitGatewayAttachments[i] with { AssociatedRouteTableId = null, AssociationState = null };
+        var difference = builder.Build();
+        var flows = new[] { new FlowSpec("i-0a00000000000000a", "i-0c00000000000000c", IpProtocol.Tcp, 443) };
+        var result = SnapshotComparer.Compare(reference, difference, flows);
+        Assert.Contains("TransitGatewayAttachments tgw-attach-0fe0fe0fe0fe0fe01", result.Scope.ChangedResources);
+        var change = Assert.Single(result.Changes);
+        Assert.Equal(FlowChangeKind.NowBlocked, change.Change);
+        Assert.Equal("TGW_ATTACH_MISSING_TGW_RTB_ASSOCIATION", change.DifferenceReason);
+        AssertMatchesOracle(reference, difference, flows, result);
+    }
+
     [Fact]
     public void A_flow_whose_endpoint_is_gone_is_reported_not_thrown()
     {

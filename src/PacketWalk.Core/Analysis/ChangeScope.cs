@@ -41,6 +41,24 @@ public sealed class ChangeScope
                 if (!AddKeys(property.Name, id, reference, difference, keys)) everything = true;
             }
         }
+        // A TGW peering attachment has one id and a side on each TGW (R-TGW-18); the id-keyed map keeps one side, so both
+        // sides are compared here, each under its TGW.
+        var sidesA = reference.ToBuilder().TransitGatewayAttachments.ToDictionary(x => (x.TransitGatewayId, x.TransitGatewayAttachmentId), x => Canonical(x));
+        var sidesB = difference.ToBuilder().TransitGatewayAttachments.ToDictionary(x => (x.TransitGatewayId, x.TransitGatewayAttachmentId), x => Canonical(x));
+        foreach (var side in sidesA.Keys.Union(sidesB.Keys).OrderBy(k => k.TransitGatewayId, StringComparer.Ordinal).ThenBy(k => k.TransitGatewayAttachmentId, StringComparer.Ordinal))
+        {
+            if (sidesA.TryGetValue(side, out var x) && sidesB.TryGetValue(side, out var y) && x == y) continue;
+            var entry = $"{nameof(NetworkModel.TransitGatewayAttachments)} {side.TransitGatewayAttachmentId}";
+            if (!changed.Contains(entry)) changed.Add(entry);
+            keys.Add(side.TransitGatewayId);
+            foreach (var m in new[] { reference, difference })
+                if (m.TransitGatewayAttachmentOn(side.TransitGatewayId, side.TransitGatewayAttachmentId) is { } att)
+                {
+                    if (att.AssociatedRouteTableId is { } rt) keys.Add(rt);
+                    if (att.ResourceId is { } r) keys.Add(r);
+                }
+            AddKeys(nameof(NetworkModel.TransitGatewayAttachments), side.TransitGatewayAttachmentId, reference, difference, keys);
+        }
         // Elastic IPs are a list, not keyed: any change there is not mapped.
         if (Canonical(reference.ElasticIps) != Canonical(difference.ElasticIps)) { changed.Add("Addresses"); everything = true; }
         return new ChangeScope { Everything = everything, ChangedResources = changed, Keys = keys };
