@@ -15,9 +15,9 @@ internal sealed partial class FixContext
     {
         var packet = blocker.Packet;
         if (blocker.RouteTableId is not { } tableId || !_model.RouteTables.TryGetValue(tableId, out var table))
-            return new[] { Structural(blocker, blocker.Component, $"The route table {blocker.Component} is not in the snapshot.", null) };
+            return new[] { Structural(blocker, blocker.Component, $"PacketWalk proposes no change for {blocker.Reason} at {blocker.Component}: no route table of the snapshot decides there.", blocker.Explanation) };
         var subnet = blocker.SubnetId is { } s && _model.Subnets.TryGetValue(s, out var sub) ? sub : null;
-        var hop = FindNextHop(table.VpcId, subnet, packet.Destination);
+        var hop = FindNextHop(table.VpcId, subnet, packet.Source, packet.Destination);
         if (hop is null)
         {
             // The packet may be in this VPC only because a TGW route sent it to the wrong attachment (R-TGW-15):
@@ -56,7 +56,7 @@ internal sealed partial class FixContext
         if (dead is null || !dead.IsBlackhole)
             return new[] { Structural(blocker, tableId, $"{tableId} no longer has a blackhole route to {packet.Destination}.", null) };
         var subnet = blocker.SubnetId is { } s && _model.Subnets.TryGetValue(s, out var sub) ? sub : null;
-        var hop = FindNextHop(table.VpcId, subnet, packet.Destination);
+        var hop = FindNextHop(table.VpcId, subnet, packet.Source, packet.Destination);
         if (hop is null)
             return new[] { Structural(blocker, tableId,
                 $"The route {dead.Text} in {tableId} points at a target that is gone, and nothing attached to {table.VpcId} leads to {packet.Destination}.",
@@ -86,9 +86,10 @@ internal sealed partial class FixContext
     /// destination elsewhere (rank 1), an active peering to the destination's VPC (2), a transit gateway that has the
     /// destination's VPC attached but no route yet (3). An attachment without a subnet in the source AZ ranks last (R-TGW-1).
     /// </summary>
-    private NextHop? FindNextHop(string vpcId, Model.Subnet? subnet, IpAddress destination)
+    private NextHop? FindNextHop(string vpcId, Model.Subnet? subnet, IpAddress source, IpAddress destination)
     {
         var candidates = new List<NextHop>();
+        if (InternetNextHop(vpcId, subnet, source, destination) is { } internet) return internet;
         var destinationVpc = _model.VpcsContaining(destination).FirstOrDefault(v => v.VpcId != vpcId);
         foreach (var attachment in _model.VpcAttachmentsOfVpc(vpcId).Where(a => string.Equals(a.State, "available", StringComparison.OrdinalIgnoreCase)))
         {
@@ -124,6 +125,40 @@ internal sealed partial class FixContext
                     $"the active peering {pcx.VpcPeeringConnectionId} connects {vpcId} and {destinationVpc.VpcId} (both sides need a route, R-PCX-4)", 2));
         return candidates.OrderBy(c => c.Rank).ThenBy(c => c.TargetId, StringComparer.Ordinal).FirstOrDefault();
     }
+
+    /// <summary>
+    /// A destination on the internet (outside every VPC, not private or shared address space): the VPC's internet gateway
+    /// when the source has a public address (R-IGW-1), else a public NAT gateway of the VPC outside the source's subnet
+    /// (R-NAT-1, NGW_SOURCE_IN_SAME_SUBNET), else the internet gateway anyway (the next round then names the missing public
+    /// address); IPv6 goes out through an egress-only internet gateway where the VPC has one (R-EIGW-1).
+    /// </summary>
+    private NextHop? InternetNextHop(string vpcId, Model.Subnet? subnet, IpAddress source, IpAddress destination)
+    {
+        if (_model.VpcsContaining(destination).Any()) return null;
+        if (!destination.IsV6 && (destination.IsRfc1918 || Cidr.Rfc6598.Contains(destination))) return null;
+        var igw = _model.InternetGateways.Values.Where(g => g.AttachedVpcIds.Contains(vpcId)).OrderBy(g => g.InternetGatewayId, StringComparer.Ordinal).FirstOrDefault();
+        if (destination.IsV6)
+        {
+            var eigw = _model.EgressOnlyInternetGateways.Values.Where(g => g.AttachedVpcIds.Contains(vpcId)).OrderBy(g => g.EgressOnlyInternetGatewayId, StringComparer.Ordinal).FirstOrDefault();
+            if (eigw is not null)
+                return new NextHop(RouteTargetType.EgressOnlyInternetGateway, eigw.EgressOnlyInternetGatewayId, $"{eigw.EgressOnlyInternetGatewayId} is {vpcId}'s egress-only internet gateway (R-EIGW-1)", 1);
+            return igw is null ? null : new NextHop(RouteTargetType.InternetGateway, igw.InternetGatewayId, $"{igw.InternetGatewayId} is attached to {vpcId}", 1);
+        }
+        var sourceEni = _model.NetworkInterfacesWithAddress(source).FirstOrDefault(e => e.VpcId == vpcId);
+        _addresses ??= new AddressBook(_model);
+        if (igw is not null && sourceEni is not null && _addresses.PublicIpOf(sourceEni, source) is { } publicIp)
+            return new NextHop(RouteTargetType.InternetGateway, igw.InternetGatewayId, $"{igw.InternetGatewayId} is attached to {vpcId} and {source} has the public address {publicIp} (R-IGW-1/2)", 1);
+        var nat = _model.NatGateways.Values
+            .Where(n => n.VpcId == vpcId && n.IsPublic && n.IsAvailable && n.SubnetId != subnet?.SubnetId)
+            .OrderBy(n => n.SubnetId is { } s && _model.Subnets.TryGetValue(s, out var ns) && ns.AvailabilityZone == subnet?.AvailabilityZone ? 0 : 1)
+            .ThenBy(n => n.NatGatewayId, StringComparer.Ordinal).FirstOrDefault();
+        if (nat is not null)
+            return new NextHop(RouteTargetType.NatGateway, nat.NatGatewayId, $"{source} has no public address; the public NAT gateway {nat.NatGatewayId} translates it (R-NAT-1)", 1);
+        return igw is null ? null : new NextHop(RouteTargetType.InternetGateway, igw.InternetGatewayId,
+            $"{igw.InternetGatewayId} is attached to {vpcId}; {source} also needs a public address (R-IGW-1)", 5);
+    }
+
+    private AddressBook? _addresses;
 
     /// <summary>The destination VPC's CIDR block that holds the address; the address alone when no VPC in the snapshot holds it.</summary>
     private Cidr DestinationPrefix(IpAddress destination)

@@ -42,6 +42,10 @@ internal sealed partial class FixContext
         (_, "TGW_ROUTE_AZ_RESTRICTION") => AttachmentSubnetFix(blocker),
         (_, "BAD_STATE_ATTACHMENT") => AttachmentStateFix(blocker),
         (_, "ENI_SOURCE_DEST_CHECK_RESTRICTION") => SourceDestCheckFix(blocker),
+        (HopStep.VpcPeering, "BAD_STATE") => PeeringStateFix(blocker),
+        (_, "IGW_PUBLIC_IP_ASSOCIATION_FOR_EGRESS") => new[] { Structural(blocker, blocker.NetworkInterfaceId ?? blocker.Component,
+            $"{blocker.SourceAddress} has no public IPv4 address, so {blocker.Component} cannot translate it (R-IGW-1/2).",
+            "give the interface an Elastic IP (New-EC2Address -Domain vpc, then Register-EC2Address -NetworkInterfaceId ... -AllocationId ...), or route the subnet's internet traffic to a public NAT gateway") },
         _ => new[] { Structural(blocker, null, $"PacketWalk proposes no change for {blocker.Reason} at {blocker.Component}.", blocker.Explanation) },
     };
 
@@ -264,6 +268,17 @@ internal sealed partial class FixContext
                 Region = eni.Origin.Region ?? blocker.Region, OwnerId = eni.OwnerId,
             }.WithFlow(this, blocker),
         };
+    }
+
+    /// <summary>R-PCX-4: only an active peering carries traffic; a pending one waits for the accepter.</summary>
+    private IEnumerable<PathFix> PeeringStateFix(PacketBlocker blocker)
+    {
+        var pcxId = blocker.Hop.VpcPeeringConnectionId ?? blocker.Component!;
+        var status = _model.VpcPeeringConnections.TryGetValue(pcxId, out var pcx) ? pcx.Status : null;
+        var pending = string.Equals(status, "pending-acceptance", StringComparison.OrdinalIgnoreCase);
+        return new[] { Structural(blocker, pcxId, $"{pcxId} is {status ?? "not active"}; only an active peering connection carries traffic (R-PCX-4)",
+            pending ? "the owner of the accepter VPC accepts it (in that account and Region)" : "a peering connection in this state has to be requested again",
+            pending ? $"Approve-EC2VpcPeeringConnection -VpcPeeringConnectionId {pcxId}{AwsToolsText.RegionArgument(pcx?.AccepterRegion ?? blocker.Region)}" : null) };
     }
 
     // ---- shared ----

@@ -99,10 +99,11 @@ public sealed partial class PacketWalker
                 runs.Add(new PortRun(range, PathVerdict.Blocked, WalkDirection.Forward, drop.Hop.Component, drop.Reason, drop.Rule,
                     $"{drop.Hop.Component} lets only part of the port set through ({drop.Hop.Note ?? drop.Hop.Rule}); {drop.Ports} stop there."));
         var remaining = walk.ForwardRemainingPorts;
-        if (refine && walk.Verdict == PathVerdict.Ambiguous && PortAtoms(remaining).Count > 1)
+        if (refine && walk.Verdict is PathVerdict.Ambiguous or PathVerdict.Unknown && PortAtoms(remaining).Count > 1)
         {
             // Where AWS's choice (TGW AZ, ECMP) leads through filters that narrow the set differently, the alternatives
-            // disagree on the set as a whole though they may agree port by port. Ports between the same rule boundaries
+            // disagree on the set as a whole though they may agree port by port; a rule the snapshot cannot resolve (a
+            // group of an unknown account) makes only its own ports Unknown. Ports between the same rule boundaries
             // behave alike in every filter, so each such run is walked on its own and gets its exact outcome.
             foreach (var atom in PortAtoms(remaining))
                 runs.AddRange(Runs(request, atom, refine: false).Runs);
