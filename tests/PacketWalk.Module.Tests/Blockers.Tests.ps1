@@ -39,6 +39,16 @@ Describe 'Test-PacketPath -AllBlockers' {
         $r.BlockersIncompleteReason | Should -Match 'rtb-0b00000000000b121'
     }
 
+    It 'serialises with its blockers to the documented JSON' {
+        $json = $Result | ConvertTo-Json -Depth 5 -EnumsAsStrings -WarningVariable truncation
+        $truncation | Should -BeNullOrEmpty
+        $json | Test-Json -SchemaFile (Join-Path $RepoRoot 'docs/verdict-schema.json') | Should -BeTrue
+        $doc = $json | ConvertFrom-Json
+        $doc.Blockers.Count | Should -Be 4
+        $doc.Blockers[1].Hop.NetworkAclId | Should -Be 'acl-0a00000000000a801'
+        $doc.BlockersText | Should -Match '^eni-084d826e4b1e0e190 ENI_SG_RULES_MISMATCH; '
+    }
+
     It 'formats blockers as a table and the result list shows them' {
         $table = $Result.Blockers | Format-Table | Out-String -Width 200
         $table | Should -Match 'WalkedPast'

@@ -77,8 +77,8 @@ public sealed class SnapshotComparison
 public static class SnapshotComparer
 {
     /// <summary>
-    /// Every ordered pair of distinct instances present (and running) in both snapshots, for each port. With sources or
-    /// destinations given, those stand in for "every instance" on that side.
+    /// Every ordered pair of distinct instances present (and running) in both snapshots, for each port, built by
+    /// <see cref="ReachabilityMatrix.Pairs"/>. With sources or destinations given, those stand in for "every instance" on that side.
     /// </summary>
     public static IReadOnlyList<FlowSpec> Flows(NetworkModel reference, NetworkModel difference, int protocol, IReadOnlyList<int?> ports,
         IReadOnlyList<string>? sources = null, IReadOnlyList<string>? destinations = null, int? icmpType = null, int? icmpCode = null)
@@ -89,14 +89,11 @@ public static class SnapshotComparer
             .Select(i => i.InstanceId).OrderBy(x => x, StringComparer.Ordinal).ToList();
         var from = sources is { Count: > 0 } ? sources : common;
         var to = destinations is { Count: > 0 } ? destinations : common;
-        var flows = new List<FlowSpec>(from.Count * to.Count * Math.Max(1, ports.Count));
-        foreach (var s in from)
-            foreach (var d in to)
-            {
-                if (s == d) continue;
-                foreach (var port in ports) flows.Add(new FlowSpec(s, d, protocol, port, icmpType, icmpCode));
-            }
-        return flows;
+        // The matrix's pair rules (order, duplicates dropped, no pair of a host with itself) apply to a review too.
+        var packets = ports.Select(port => new MatrixPacket(protocol, port, icmpType, icmpCode));
+        return new ReachabilityMatrix(new PacketWalker(reference)).Pairs(from, to, packets)
+            .Select(p => new FlowSpec(p.Source, p.Destination, p.Packet.Protocol, p.Packet.Port, p.Packet.IcmpType, p.Packet.IcmpCode))
+            .ToList();
     }
 
     private static bool IsRunning(Instance i) => i.State is null || string.Equals(i.State, "running", StringComparison.OrdinalIgnoreCase);

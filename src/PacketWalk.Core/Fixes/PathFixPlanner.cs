@@ -16,7 +16,7 @@ public static partial class PathFixPlanner
     public static FixPlan Plan(PacketPathResult walk, FixOptions? options = null)
     {
         var model = walk.GetModel() ?? throw new ArgumentException("The walk result does not carry the model it ran on; plan from a model and a request instead.", nameof(walk));
-        var request = walk.Request ?? throw new ArgumentException("The walk result does not carry its request.", nameof(walk));
+        var request = walk.GetRequest() ?? throw new ArgumentException("The walk result does not carry its request.", nameof(walk));
         return Plan(model, request, options);
     }
 

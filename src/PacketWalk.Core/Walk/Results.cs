@@ -168,8 +168,10 @@ public sealed class PacketPathResult
     public string? BlockersIncompleteReason { get; internal set; }
     /// <summary>The blockers on one line ("eni-… ENI_SG_RULES_MISMATCH; acl-… SUBNET_ACL_RESTRICTION"), for Export-Csv.</summary>
     public string? BlockersText => BlockersComplete is null ? null : string.Join("; ", Blockers.Select(b => $"{b.Component} {b.Reason}"));
-    /// <summary>What was walked, as the engine received it.</summary>
-    public WalkRequest? Request { get; internal set; }
+    /// <summary>What was walked, as the engine received it (a method, so it stays out of the JSON verdict contract).</summary>
+    internal WalkRequest? Request { get; set; }
+    /// <summary>What was walked, as the engine received it; null for a result built elsewhere.</summary>
+    public WalkRequest? GetRequest() => Request;
 
     /// <summary>The model the walk ran on, so a fix can be planned from the result alone (Get-PacketPathFix).</summary>
     internal Snapshot.NetworkModel? Model { get; set; }

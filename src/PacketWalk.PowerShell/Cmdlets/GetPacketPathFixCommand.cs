@@ -40,7 +40,7 @@ public sealed class GetPacketPathFixCommand : PacketWalkCmdlet
 
     protected override void ProcessRecord()
     {
-        var request = InputObject.Request;
+        var request = InputObject.GetRequest();
         var model = Snapshot is null ? InputObject.GetModel() : ResolveSnapshot(Snapshot).Model;
         if (model is null || request is null)
         {
