@@ -274,6 +274,28 @@ public class FixTests
     }
 
     [Fact]
+    public void A_private_source_gets_a_route_to_a_public_NAT_gateway_for_an_internet_destination()
+    {
+        // The nat-gateway scenario with APP-A's 0.0.0.0/0 -> NAT route taken away.
+        var (folder, c) = BlockerTests.Load("nat-gateway", BlockerTests.ScenarioCaseStartingWith("nat-gateway", "APP-A -> 8.8.8.8 tcp/443"));
+        var model = ScenarioTests.ModelFor(folder);
+        var appA = model.NetworkInterfacesOfInstance("i-0f200000000000a01")[0];
+        var table = model.RouteTableForSubnet(model.Subnets[appA.SubnetId], out _)!;
+        var builder = model.ToBuilder();
+        var i = builder.RouteTables.FindIndex(t => t.RouteTableId == table.RouteTableId);
+        builder.RouteTables[i] = table with { Routes = table.Routes.Where(r => r.TargetType != RouteTargetType.NatGateway).ToList() };
+        var withoutRoute = builder.Build();
+        var request = BlockerTests.RequestFor(c);
+        Assert.Equal("NO_ROUTE_TO_DESTINATION", new PacketWalker(withoutRoute).Walk(request).Reason);
+
+        var plan = PathFixPlanner.Plan(withoutRoute, request);
+        Assert.True(plan.Cleared, string.Join(" | ", plan.Notes));
+        var fix = Assert.Single(plan.Fixes);
+        // R-NAT-1: APP-A has no public address, so the internet is reached through the public NAT gateway, for this address only.
+        Assert.Matches(@"^New-EC2Route -RouteTableId rtb-\S+ -DestinationCidrBlock 8\.8\.8\.8/32 -NatGatewayId nat-0f2000000000000a1$", fix.Command);
+    }
+
+    [Fact]
     public void An_appliance_with_its_source_dest_check_on_is_walked_past_and_fixed()
     {
         var (folder, c) = BlockerTests.Load("appliance-middlebox", BlockerTests.ScenarioCaseStartingWith("appliance-middlebox", "CLIENT2 -> APP1"));
