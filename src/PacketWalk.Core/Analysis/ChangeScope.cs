@@ -89,7 +89,8 @@ public sealed class ChangeScope
 
     private static readonly Func<PacketHop, string?>[] HopIdGetters = typeof(PacketHop).GetProperties()
         .Where(p => p.PropertyType == typeof(string) && (p.Name == nameof(PacketHop.Component) || p.Name.EndsWith("Id", StringComparison.Ordinal)) && p.Name != nameof(PacketHop.OwnerId))
-        .Select(p => (Func<PacketHop, string?>)(h => (string?)p.GetValue(h)))
+        // Bound to the getters once: a review checks every hop of every flow.
+        .Select(p => (Func<PacketHop, string?>)Delegate.CreateDelegate(typeof(Func<PacketHop, string?>), p.GetMethod!))
         .ToArray();
 
     /// <summary>
