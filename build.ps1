@@ -63,8 +63,8 @@ $PesterVersion = '5.7.1'
 $ModuleTests = Join-Path $Root 'tests/PacketWalk.Module.Tests'
 
 # Exactly these assemblies ship; the build fails if one is missing.
-$ShippedAssemblies = @('PacketWalk.dll', 'PacketWalk.Core.dll', 'AWSSDK.Core.dll', 'AWSSDK.EC2.dll', 'AWSSDK.S3.dll')
-$ExpectedCmdlets = @('ConvertTo-PacketPathDiagram', 'Format-PacketPath', 'Get-FlowLogRecord', 'Get-PacketPath', 'Get-ReachabilityMatrix', 'Get-TgwAttachmentForAz', 'Import-PacketWalkSnapshot', 'Test-NaclHop', 'Test-PacketPath', 'Test-PacketPathFlowLog')
+$ShippedAssemblies = @('PacketWalk.dll', 'PacketWalk.Core.dll', 'PacketWalk.Aws.dll', 'AWSSDK.Core.dll', 'AWSSDK.EC2.dll', 'AWSSDK.S3.dll', 'AWSSDK.SecurityToken.dll')
+$ExpectedCmdlets = @('ConvertTo-PacketPathDiagram', 'Export-PacketWalkSnapshot', 'Format-PacketPath', 'Get-FlowLogRecord', 'Get-PacketPath', 'Get-ReachabilityMatrix', 'Get-TgwAttachmentForAz', 'Import-PacketWalkSnapshot', 'Test-NaclHop', 'Test-PacketPath', 'Test-PacketPathFlowLog')
 
 function Invoke-Native {
     # Runs a native command and throws if it fails.

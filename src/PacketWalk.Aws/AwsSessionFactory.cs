@@ -48,6 +48,7 @@ public static class AwsSessionErrorIds
     public const string NoRegion = "AwsNoRegion";
     public const string InvalidEndpointUrl = "AwsInvalidEndpointUrl";
     public const string AssumeRoleFailed = "AwsAssumeRoleFailed";
+    public const string InvalidCredential = "AwsInvalidCredential";
 }
 
 /// <summary>

@@ -1,12 +1,19 @@
 using System.Management.Automation;
+using PacketWalk.Core.Live;
 using PacketWalk.Core.Net;
 using PacketWalk.Core.Walk;
+using PacketWalk.PowerShell.Aws;
 
 namespace PacketWalk.PowerShell.Cmdlets;
 
-/// <summary>The parameters and the walk shared by Get-PacketPath and Test-PacketPath.</summary>
-public abstract class PacketPathCommandBase : PacketWalkCmdlet
+/// <summary>
+/// The parameters and the walk shared by Get-PacketPath and Test-PacketPath: on a snapshot (-Snapshot), or live against
+/// AWS with the common credential parameters when -Snapshot is not given.
+/// </summary>
+public abstract class PacketPathCommandBase : AwsReadingCmdlet
 {
+    public const string SnapshotParameterSet = "Snapshot";
+
     public const string InvalidProtocolId = "PacketWalkInvalidProtocol";
     public const string PortRequiredId = "PacketWalkPortRequired";
 
@@ -83,15 +90,22 @@ public abstract class PacketPathCommandBase : PacketWalkCmdlet
     [ValidateNotNullOrEmpty]
     public string? DestinationIp { get; set; }
 
-    /// <summary>A snapshot folder or file path, or an object from Import-PacketWalkSnapshot.</summary>
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    /// <summary>A snapshot folder or file path, or an object from Import-PacketWalkSnapshot. Without it the walk reads live AWS.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = SnapshotParameterSet, ValueFromPipelineByPropertyName = true)]
     [SnapshotTransformation]
     [ValidateNotNull]
     public object Snapshot { get; set; } = null!;
 
+    /// <summary>The AWS region to read (live walks). Default: AWS.Tools' order ($StoredAWSRegion, profile, AWS_REGION, …).</summary>
+    [Parameter(ParameterSetName = LiveParameterSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("RegionToCall")]
+    [ValidateNotNullOrEmpty]
+    public string? Region { get; set; }
+
+    protected override IReadOnlyList<string> RegionNames => Region is null ? Array.Empty<string>() : new[] { Region };
+
     protected override void ProcessRecord()
     {
-        var snapshot = ResolveSnapshot(Snapshot);
         if (!TryBuildPacket(out var protocol)) return;
 
         var sources = EndpointArgument.ToIds(Source, nameof(Source));
@@ -99,7 +113,7 @@ public abstract class PacketPathCommandBase : PacketWalkCmdlet
         if (sources.Count == 0) { WriteError(InputError(WalkErrorIds.InvalidEndpoint, ErrorCategory.InvalidArgument, "-Source names no instance, network interface or IP address.", Source)); return; }
         if (destinations.Count == 0) { WriteError(InputError(WalkErrorIds.InvalidEndpoint, ErrorCategory.InvalidArgument, "-Destination names no instance, network interface or IP address.", Destination)); return; }
 
-        var walker = snapshot.GetWalker();
+        var walker = ParameterSetName == SnapshotParameterSet ? ResolveSnapshot(Snapshot).GetWalker() : LiveWalker(sources.Concat(destinations).Concat(new[] { SourceIp, DestinationIp }.OfType<string>()).ToList());
         foreach (var source in sources)
             foreach (var destination in destinations)
             {
@@ -136,6 +150,25 @@ public abstract class PacketPathCommandBase : PacketWalkCmdlet
                 SnapshotRegistry.RememberOrigin(result, snapshot);
                 Emit(result);
             }
+    }
+
+    /// <summary>
+    /// Reads from live AWS what walks between these endpoints need (each piped input reads afresh: the estate may have
+    /// changed), and returns a walker over it. Refused kinds were written as warnings and make the walk say Unknown there.
+    /// </summary>
+    private PacketWalker LiveWalker(IReadOnlyList<string> endpoints)
+    {
+        var (aws, sessions) = OpenSessions(Region);
+        var read = RunLive(observer => aws.ReadForWalk(sessions, endpoints, observer, Cancellation), "reading AWS");
+        try
+        {
+            return new PacketWalker(read.BuildModel());
+        }
+        catch (LiveAwsException ex)
+        {
+            ThrowTerminatingError(LiveError(ex));
+            return null!;
+        }
     }
 
     /// <summary>Writes one walk's output.</summary>

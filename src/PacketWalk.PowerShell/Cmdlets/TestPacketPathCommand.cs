@@ -4,10 +4,10 @@ using PacketWalk.Core.Walk;
 namespace PacketWalk.PowerShell.Cmdlets;
 
 /// <summary>
-/// <para type="synopsis">Tests whether a packet gets from a source to a destination and back, in a saved AWS network snapshot.</para>
+/// <para type="synopsis">Tests whether a packet gets from a source to a destination and back, in live AWS (read-only calls) or a saved snapshot.</para>
 /// <para type="description">Writes one PacketPathResult per walk (Verdict, BlockedAt, Reason, ForwardPath, ReturnPath, Hops). With -Quiet, writes only the Reachable boolean.</para>
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "PacketPath")]
+[Cmdlet(VerbsDiagnostic.Test, "PacketPath", DefaultParameterSetName = LiveParameterSet)]
 [OutputType(typeof(PacketPathResult), typeof(bool))]
 public sealed class TestPacketPathCommand : PacketPathCommandBase
 {
