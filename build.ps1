@@ -59,6 +59,9 @@ $TestResults = Join-Path $Out 'test-results'
 $ModuleProject = Join-Path $Root 'src/PacketWalk.PowerShell/PacketWalk.PowerShell.csproj'
 $Solution = Join-Path $Root 'PacketWalk.sln'
 $PesterProject = Join-Path $Root 'tests/tools/PesterRestore.csproj'
+$OtherSdkProject = Join-Path $Root 'tests/tools/OtherAwsSdkRestore.csproj'
+$StubProject = Join-Path $Root 'tests/PacketWalk.Ec2Stub/PacketWalk.Ec2Stub.csproj'
+$StubDir = Join-Path $Out 'ec2stub'
 $PesterVersion = '5.7.1'
 $ModuleTests = Join-Path $Root 'tests/PacketWalk.Module.Tests'
 
@@ -184,9 +187,33 @@ function Get-PesterManifest {
     return $psd1
 }
 
+function Get-NuGetRoot {
+    $root = $env:NUGET_PACKAGES
+    if ([string]::IsNullOrWhiteSpace($root)) {
+        $line = & dotnet nuget locals global-packages --list
+        if ($LASTEXITCODE -ne 0) { throw 'dotnet nuget locals failed.' }
+        $root = ($line | Select-Object -First 1) -replace '^\s*global-packages:\s*', ''
+    }
+    if ([string]::IsNullOrWhiteSpace($root)) { $root = Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
+    return $root.Trim()
+}
+
+function Get-OtherAwsSdk {
+    # A second AWS SDK v4 build (AWSSDK.Core 4.0.102.18 + AWSSDK.EC2 4.0.131) for the load-order tests.
+    Invoke-Native dotnet @('restore', $OtherSdkProject, '--nologo', '-v', 'quiet')
+    $root = Get-NuGetRoot
+    $core = Join-Path $root 'awssdk.core/4.0.102.18/lib/net8.0/AWSSDK.Core.dll'
+    $ec2 = Join-Path $root 'awssdk.ec2/4.0.131/lib/net8.0/AWSSDK.EC2.dll'
+    foreach ($f in $core, $ec2) { if (-not (Test-Path -LiteralPath $f)) { throw "Second AWS SDK copy not found at $f after restoring $OtherSdkProject." } }
+    return @{ Core = $core; Ec2 = $ec2 }
+}
+
 function Invoke-PesterTests {
     # Returns @{ Passed; Failed; ExitCode }.
     $pester = Get-PesterManifest
+    # The tests' own EC2 endpoint (127.0.0.1 only), started by the live Pester tests as a child process.
+    Invoke-Native dotnet @('build', $StubProject, '-c', $Configuration, '-o', $StubDir, '--nologo', '-v', 'quiet')
+    $otherSdk = Get-OtherAwsSdk
     $dir = Join-Path $TestResults 'pester'
     if (Test-Path $dir) { Remove-Item -Recurse -Force $dir }
     $null = New-Item -ItemType Directory -Path $dir
@@ -217,6 +244,9 @@ exit 0
         PACKETWALK_TEST_PATH      = $ModuleTests
         PACKETWALK_RESULTS_DIR    = $dir
         PACKETWALK_PESTER_SUMMARY = $summary
+        PACKETWALK_EC2STUB        = (Join-Path $StubDir 'PacketWalk.Ec2Stub.dll')
+        PACKETWALK_OTHER_AWSSDK_CORE = $otherSdk.Core
+        PACKETWALK_OTHER_AWSSDK_EC2  = $otherSdk.Ec2
     }
     $exit = Invoke-ChildPwsh -Script $runner -Environment $envVars
     if (-not (Test-Path -LiteralPath $summary)) { return @{ Passed = 0; Failed = 0; ExitCode = if ($exit -ne 0) { $exit } else { 1 } } }

@@ -46,6 +46,10 @@ public static class StubFaults
     public static Func<StubRequest, StubResponse?> Throttle(string action, int times) =>
         r => r.Action == action && r.ActionAttempt < times ? StubResponse.Ec2Error(503, "RequestLimitExceeded", "Request limit exceeded.") : null;
 
+    /// <summary>Every call of <paramref name="action"/> answers only after <paramref name="delay"/> (with an empty, malformed body: it is meant to be cancelled).</summary>
+    public static Func<StubRequest, StubResponse?> Delay(string action, TimeSpan delay) =>
+        r => r.Action == action ? new StubResponse { Delay = delay, StatusCode = 500, Body = Ec2Xml.Error("InternalError", "delayed answer", "stub") } : null;
+
     /// <summary>Every call of <paramref name="action"/> is refused (403 UnauthorizedOperation), as a missing IAM action would be.</summary>
     public static Func<StubRequest, StubResponse?> Unauthorized(string action) =>
         r => r.Action == action ? StubResponse.Ec2Error(403, "UnauthorizedOperation", "You are not authorized to perform this operation.") : null;

@@ -2,12 +2,14 @@ using PacketWalk.Ec2Stub;
 
 // Out-of-process use (Pester): dotnet PacketWalk.Ec2Stub.dll --snapshot <folder> [--account <12 digits>]
 //   [--role-account <12 digits>=<folder>]... [--page-size N] [--unauthorized <Action>]... [--throttle <Action>=<times>]...
+//   [--delay <Action>=<milliseconds>]...
 // Prints "LISTENING <url>" on one line, then serves until its standard input closes or it is stopped.
 string? snapshot = null;
 var account = "111111111111";
 var roleAccounts = new List<(string Account, string Folder)>();
 var unauthorized = new List<string>();
 var throttled = new List<(string Action, int Times)>();
+var delayed = new List<(string Action, int Milliseconds)>();
 int pageSize = 1000;
 for (int i = 0; i < args.Length; i++)
 {
@@ -26,6 +28,10 @@ for (int i = 0; i < args.Length; i++)
             var t = Next().Split('=', 2);
             throttled.Add((t[0], int.Parse(t[1])));
             break;
+        case "--delay":
+            var d = Next().Split('=', 2);
+            delayed.Add((d[0], int.Parse(d[1])));
+            break;
         default: throw new ArgumentException($"unknown argument {args[i]}");
     }
 }
@@ -36,6 +42,7 @@ foreach (var (a, folder) in roleAccounts) estate.AddSnapshot(a, folder);
 using var server = new Ec2StubServer(estate) { PageSize = pageSize };
 foreach (var action in unauthorized) server.Hooks.Add(StubFaults.Unauthorized(action));
 foreach (var (action, times) in throttled) server.Hooks.Add(StubFaults.Throttle(action, times));
+foreach (var (action, ms) in delayed) server.Hooks.Add(StubFaults.Delay(action, TimeSpan.FromMilliseconds(ms)));
 server.Start();
 Console.WriteLine($"LISTENING {server.Url}");
 Console.Out.Flush();
