@@ -158,19 +158,20 @@ function Invoke-XunitTests {
     Write-Host ">> dotnet test $Solution -c $Configuration" -ForegroundColor DarkGray
     & dotnet test $Solution -c $Configuration --nologo --logger trx --results-directory $dir | Out-Host
     $exit = $LASTEXITCODE
-    $passed = 0; $failed = 0
+    $passed = 0; $failed = 0; $skipped = 0
     foreach ($trx in @(Get-ChildItem -Path $dir -Filter *.trx -Recurse -ErrorAction SilentlyContinue)) {
         $doc = [xml](Get-Content -Raw -LiteralPath $trx.FullName)
         $ns = @{ t = $doc.DocumentElement.NamespaceURI }
         $counters = (Select-Xml -Xml $doc -XPath '//t:ResultSummary/t:Counters' -Namespace $ns | Select-Object -First 1).Node
         if ($null -eq $counters) { continue }
         $passed += [int]$counters.passed
+        $skipped += [int]$counters.notExecuted
         foreach ($attr in 'failed', 'error', 'timeout', 'aborted') {
             $value = $counters.GetAttribute($attr)
             if ($value) { $failed += [int]$value }
         }
     }
-    return @{ Passed = $passed; Failed = $failed; ExitCode = $exit }
+    return @{ Passed = $passed; Failed = $failed; Skipped = $skipped; ExitCode = $exit }
 }
 
 function Get-PesterManifest {
@@ -266,7 +267,7 @@ function Invoke-Test {
     if ($xunit.Failed + $pester.Failed -gt 0) { $problems.Add('tests failed') }
 
     Write-Host ''
-    Write-Output "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed"
+    Write-Output "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed, $($xunit.Skipped) skipped"
     Write-Output "Pester: $($pester.Passed) passed, $($pester.Failed) failed"
     foreach ($p in $problems) { Write-Output "FAILED: $p" }
     $failed = $xunit.Failed + $pester.Failed

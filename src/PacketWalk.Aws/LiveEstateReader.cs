@@ -182,7 +182,7 @@ public sealed class LiveEstateReader
                     {
                         TransitGatewayRouteTableId = routeTableId,
                         Filters = Ec2Caller.Filters(("type", new[] { "static" })),
-                        MaxResults = 1000,
+                        // No MaxResults: AWS's default is already its maximum (1000), and moto 5.2.1 fails on the parameter.
                     }, ct).ConfigureAwait(false);
                     more = r.AdditionalRoutesAvailable == true;
                     return r;

@@ -46,6 +46,8 @@ public sealed partial class NetworkModel
         Warnings = b.Warnings.ToList();
         SourceDescription = b.SourceDescription;
         Unreadable = b.Unreadable.ToList();
+        TransitGatewayRouteTablesWithRoutesListed = b.TransitGatewayRouteTablesWithRoutesListed.ToFrozenSet(StringComparer.Ordinal);
+        TransitGatewayRouteTablesWithPropagationsListed = b.TransitGatewayRouteTablesWithPropagationsListed.ToFrozenSet(StringComparer.Ordinal);
 
         // Indexes.
         var byAddress = new Dictionary<IpAddress, List<NetworkInterface>>();
@@ -115,6 +117,11 @@ public sealed partial class NetworkModel
     /// Same answers, different data structure, so the gain can be measured side by side in one run.
     /// </summary>
     internal bool LinearLookups { get; }
+
+    /// <summary>TGW route tables whose static routes were listed, even as an empty list (so "no routes" is known, not missing).</summary>
+    public FrozenSet<string> TransitGatewayRouteTablesWithRoutesListed { get; }
+    /// <summary>TGW route tables whose propagations were listed, even as an empty list.</summary>
+    public FrozenSet<string> TransitGatewayRouteTablesWithPropagationsListed { get; }
 
     /// <summary>Resource kinds the source could not read (a live call was denied). Empty for snapshots read from files.</summary>
     public IReadOnlyList<UnreadableResource> Unreadable { get; }
@@ -239,6 +246,10 @@ public sealed class NetworkModelBuilder
     public List<SnapshotWarning> Warnings { get; } = new();
     /// <summary>Kinds a live source was refused (UnauthorizedOperation): the walk says Unknown where it needs them.</summary>
     public List<UnreadableResource> Unreadable { get; } = new();
+    /// <summary>TGW route tables whose static routes were listed (a Routes list was present, perhaps empty).</summary>
+    public HashSet<string> TransitGatewayRouteTablesWithRoutesListed { get; } = new(StringComparer.Ordinal);
+    /// <summary>TGW route tables whose propagations were listed (perhaps an empty list).</summary>
+    public HashSet<string> TransitGatewayRouteTablesWithPropagationsListed { get; } = new(StringComparer.Ordinal);
     public List<Vpc> Vpcs { get; } = new();
     public List<Subnet> Subnets { get; } = new();
     public List<Instance> Instances { get; } = new();

@@ -118,7 +118,9 @@ public static class TgwRouteResolver
     internal static TgwRouteLookup LookupByScan(NetworkModel model, string routeTableId, IpAddress destination)
     {
         var gaps = new List<string>();
-        var known = model.TransitGatewayRoutes.ContainsKey(routeTableId) || model.TransitGatewayPropagations.ContainsKey(routeTableId);
+        // Known: some route or propagation is listed, or both lists were read and are empty (then the table routes nothing).
+        var known = model.TransitGatewayRoutes.ContainsKey(routeTableId) || model.TransitGatewayPropagations.ContainsKey(routeTableId)
+            || (model.TransitGatewayRouteTablesWithRoutesListed.Contains(routeTableId) && model.TransitGatewayRouteTablesWithPropagationsListed.Contains(routeTableId));
         TgwRouteCandidate? best = null;
         var suppressed = new List<TgwRouteCandidate>();
         foreach (var route in RoutesOf(model, routeTableId, gaps))
