@@ -162,6 +162,20 @@ Describe 'Refused and slow calls' {
         finally { Stop-Ec2Stub $throttled }
     }
 
+    It 'writes progress while reading and completes it' {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript('param($m, $url) Import-Module $m; Test-PacketPath -Source i-0a00000000000000a -Destination i-0b00000000000000b -Port 443 -AccessKey testing -SecretKey x -Region us-east-1 -EndpointUrl $url').AddArgument($ModulePath).AddArgument($Stub.Url)
+            $result = $ps.Invoke()
+            $result[0].Verdict | Should -Be 'Reachable'
+            $progress = @($ps.Streams.Progress)
+            $progress.Count | Should -BeGreaterThan 13
+            ($progress | Where-Object StatusDescription -like '*of 13 AWS calls answered*') | Should -Not -BeNullOrEmpty
+            $progress[-1].RecordType | Should -Be 'Completed'
+        }
+        finally { $ps.Dispose() }
+    }
+
     It 'Ctrl+C (stopping the pipeline) cancels a slow read promptly' {
         $slow = Start-Ec2Stub -Snapshot $Seed -Arguments '--delay', 'DescribeSubnets=60000'
         $ps = [powershell]::Create()
@@ -296,6 +310,38 @@ Describe 'Export-PacketWalkSnapshot' {
         $text = Get-ChildItem -Recurse -File $target | Get-Content -Raw | Out-String
         $text | Should -Not -Match '"Tags"'
         (Test-PacketPath -Source $HostA -Destination $HostB -Port 443 -Snapshot $target).Verdict | Should -Be 'Reachable'
+    }
+
+    It 'exports several regions and the accounts of assumed roles into accounts/<account>/<region>' {
+        $roles = Start-Ec2Stub -Snapshot $Seed -Arguments '--role-account', "222222222222=$Seed", '--role-account', "333333333333=$Seed"
+        try {
+            $target = Join-Path $TestDrive 'accounts'
+            $summaries = @(Export-PacketWalkSnapshot -Path $target @LiveKeys -EndpointUrl $roles.Url -Region us-east-1, eu-west-1 `
+                -AssumeRoleArn arn:aws:iam::222222222222:role/PacketWalkReader, arn:aws:iam::333333333333:role/PacketWalkReader)
+            $summaries.Count | Should -Be 2
+            foreach ($account in '222222222222', '333333333333') {
+                foreach ($region in 'us-east-1', 'eu-west-1') {
+                    Test-Path -LiteralPath (Join-Path $target "aws_configs/accounts/$account/$region/Subnets.json") | Should -BeTrue
+                }
+            }
+            Test-Path -LiteralPath (Join-Path $target 'aws_configs/accounts/111111111111') | Should -BeFalse -Because "with -AssumeRoleArn only the roles' accounts are exported"
+            $actions = Get-StubActions $roles
+            $actions | Should -Contain 'AssumeRole'
+            $actions | Where-Object { $_ -ne 'AssumeRole' } | ForEach-Object { $_ | Should -Match '^(Describe|Get|Search)[A-Za-z]+$' }
+        }
+        finally { Stop-Ec2Stub $roles }
+    }
+
+    It 'walks live with -AssumeRoleArn, reading as the caller and the role' {
+        $roles = Start-Ec2Stub -Snapshot $Seed -Arguments '--role-account', "222222222222=$Seed"
+        try {
+            $r = Test-PacketPath -Source $HostA -Destination $HostB -Port 443 @LiveKeys -EndpointUrl $roles.Url -AssumeRoleArn arn:aws:iam::222222222222:role/PacketWalkReader -Verbose 4>&1
+            ($r | Where-Object { $_ -is [PacketWalk.Core.Walk.PacketPathResult] }).Verdict | Should -Be 'Reachable'
+            $verbose = @($r | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+            $verbose | Should -Contain "Reading AWS as caller in us-east-1 at $($roles.Url)"
+            $verbose | Should -Contain "Reading AWS as role arn:aws:iam::222222222222:role/PacketWalkReader in us-east-1 at $($roles.Url)"
+        }
+        finally { Stop-Ec2Stub $roles }
     }
 
     It '-VpcId exports only that VPC' {
