@@ -91,7 +91,7 @@ internal sealed class DocumentSet
             foreach (var item in items)
             {
                 if (item is not JsonObject obj) continue;
-                var id = idProperty is null ? null : obj[idProperty]?.GetValue<string>();
+                var id = idProperty is null ? null : string.Join("|", idProperty.Split('|').Select(p => obj[p] is JsonValue v && v.TryGetValue<string>(out var t) ? t : ""));
                 if (id is not null && doc.ById.TryGetValue(id, out var existing))
                 {
                     if (key == "Reservations") MergeInstances(existing, obj);

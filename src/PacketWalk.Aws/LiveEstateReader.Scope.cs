@@ -42,7 +42,11 @@ internal sealed class ScopeRead
             var endpoints = Calls.VpcEndpoints(_c, ids);
             var peerings = Calls.VpcPeeringConnections(_c, ids);
             var addresses = Calls.Addresses(_c);
-            await Task.WhenAll(subnets, rts, acls, sgs, interfaces, vpcAttachments, instances, igws, eigws, nats, endpoints, peerings, addresses).ConfigureAwait(false);
+            var vgws = Calls.VpnGatewaysOfVpcs(_c, ids);
+            await Task.WhenAll(subnets, rts, acls, sgs, interfaces, vpcAttachments, instances, igws, eigws, nats, endpoints, peerings, addresses, vgws).ConfigureAwait(false);
+            File(_documents, _c, "VpnGateways", vgws.Result);
+            var vgwIds = vgws.Result?.Select(g => Str(g["VpnGatewayId"])).OfType<string>().ToList() ?? new List<string>();
+            if (vgwIds.Count > 0) File(_documents, _c, "VpnConnections", await Calls.VpnConnectionsOfGateways(_c, vgwIds).ConfigureAwait(false));
             routeTables = rts.Result; groups = sgs.Result; attachments = vpcAttachments.Result; enis = interfaces.Result;
             File(_documents, _c, "Subnets", subnets.Result);
             File(_documents, _c, "RouteTables", rts.Result);
@@ -63,6 +67,7 @@ internal sealed class ScopeRead
         }
 
         // Transit gateways: every one in the region for a whole-region export, else those the VPCs attach or route to.
+        var referencedLists = new List<string>();
         IReadOnlyCollection<string>? tgwIds = vpcIds is null ? null
             : TransitGatewaysNamedBy(routeTables ?? new(), attachments ?? new()).Distinct(StringComparer.Ordinal).ToList();
         if (tgwIds is null || tgwIds.Count > 0)
@@ -77,19 +82,37 @@ internal sealed class ScopeRead
                 await Task.WhenAll(tgwAttachments, tables).ConfigureAwait(false);
                 File(_documents, _c, "TransitGatewayAttachments", tgwAttachments.Result);
                 File(_documents, _c, "TransitGatewayRouteTables", tables.Result);
+                var vpns = tgwAttachments.Result?.Where(a => Str(a["ResourceType"]) == "vpn").Select(a => Str(a["ResourceId"])).OfType<string>().Distinct().ToList() ?? new List<string>();
+                if (vpns.Count > 0) File(_documents, _c, "VpnConnections", await Calls.VpnConnectionsById(_c, vpns).ConfigureAwait(false));
+                if (tgwAttachments.Result?.Any(a => Str(a["ResourceType"]) == "peering") == true)
+                    File(_documents, _c, "TransitGatewayPeeringAttachments", await Calls.TgwPeeringAttachments(_c, owned).ConfigureAwait(false));
                 var tableIds = tables.Result?.Select(t => Str(t["TransitGatewayRouteTableId"])).OfType<string>().ToList() ?? new List<string>();
+                // A TGW prefix-list reference names a customer-managed list: with none in the account there is nothing to read.
+                var mayHaveReferences = tableIds.Count == 0 ? Task.FromResult(false) : CustomerPrefixListsExistAsync();
                 await Task.WhenAll(tableIds.Select(async id =>
                 {
                     var routes = Calls.StaticRoutes(_c, _context, id);
                     var propagations = Calls.Propagations(_c, id);
-                    await Task.WhenAll(routes, propagations).ConfigureAwait(false);
+                    var references = await mayHaveReferences.ConfigureAwait(false)
+                        ? Calls.PrefixListReferences(_c, id) : Task.FromResult<List<JsonObject>?>(new List<JsonObject>());
+                    await Task.WhenAll(routes, propagations, references).ConfigureAwait(false);
                     File(_documents, _c, "TransitGatewayStaticRoutes", routes.Result);
                     File(_documents, _c, "TransitGatewayPropagations", propagations.Result);
+                    File(_documents, _c, "TransitGatewayPrefixListReferences", references.Result);
+                    lock (referencedLists) referencedLists.AddRange((references.Result ?? new()).Select(r => Str(r["PrefixListId"])).OfType<string>());
                 })).ConfigureAwait(false);
             }
         }
 
-        var lists = PrefixListsNamedBy(routeTables ?? new(), groups ?? new()).Distinct(StringComparer.Ordinal).ToList();
+        async Task<bool> CustomerPrefixListsExistAsync()
+        {
+            var all = await _c.PagesAsync("DescribeManagedPrefixLists", "CustomerPrefixLists", "all",
+                (token, ct) => _c.Client.DescribeManagedPrefixListsAsync(new Amazon.EC2.Model.DescribeManagedPrefixListsRequest { NextToken = token }, ct),
+                r => r.PrefixLists, r => r.NextToken).ConfigureAwait(false);
+            return all is null || all.Any(l => Str(l["OwnerId"]) is not "AWS");
+        }
+
+        var lists = PrefixListsNamedBy(routeTables ?? new(), groups ?? new()).Concat(referencedLists).Distinct(StringComparer.Ordinal).ToList();
         if (lists.Count > 0)
         {
             var described = await Calls.PrefixLists(_c, lists).ConfigureAwait(false);

@@ -169,25 +169,26 @@ public sealed class LiveEstateReader
                 r => r.TransitGatewayRouteTables, r => r.NextToken, Ec2Caller.PropertyIn("TransitGatewayId", tgwIds));
 
         /// <summary>
-        /// Static routes (blackholes included) of one TGW route table. SearchTransitGatewayRoutes has no NextToken: it returns up
+        /// The routes (static and propagated, blackholes included) of one TGW route table. SearchTransitGatewayRoutes has no NextToken: it returns up
         /// to 1000 routes and says whether more exist; a table with more is recorded as not fully read, so the walk says Unknown there.
         /// </summary>
         public static async Task<JsonObject?> StaticRoutes(Ec2Caller c, LiveReadContext context, string routeTableId)
         {
             bool more = false;
-            var routes = await c.PagesAsync("SearchTransitGatewayRoutes", ResourceKinds.TransitGatewayRoutes, $"transit-gateway-route-table-id={routeTableId}; type=static",
+            var routes = await c.PagesAsync("SearchTransitGatewayRoutes", ResourceKinds.TransitGatewayRoutes, $"transit-gateway-route-table-id={routeTableId}; state=active,blackhole,pending,deleting",
                 async (token, ct) =>
                 {
                     var r = await c.Client.SearchTransitGatewayRoutesAsync(new SearchTransitGatewayRoutesRequest
                     {
                         TransitGatewayRouteTableId = routeTableId,
-                        Filters = Ec2Caller.Filters(("type", new[] { "static" })),
+                        // Static and propagated routes alike: routes learned over VPN (BGP) or Direct Connect exist only here.
+                        Filters = Ec2Caller.Filters(("state", new[] { "active", "blackhole", "pending", "deleting" })),
                         // No MaxResults: AWS's default is already its maximum (1000), and moto 5.2.1 fails on the parameter.
                     }, ct).ConfigureAwait(false);
                     more = r.AdditionalRoutesAvailable == true;
                     return r;
                 },
-                r => r.Routes, _ => null, o => !(o["Type"] is JsonValue t && t.TryGetValue<string>(out var type) && type != "static"), resourceId: routeTableId).ConfigureAwait(false);
+                r => r.Routes, _ => null, o => Str(o["State"]) is not "deleted", resourceId: routeTableId).ConfigureAwait(false);
             if (routes is null) return null;
             if (more)
                 context.Refused(new UnreadableResource(ResourceKinds.TransitGatewayRoutes, "ec2:SearchTransitGatewayRoutes",
@@ -226,6 +227,68 @@ public sealed class LiveEstateReader
             if (entries is null) return null;
             return new JsonObject { ["PrefixListId"] = prefixListId, ["Entries"] = new JsonArray(entries.Select(e => (JsonNode)e).ToArray()) };
         }
+
+        public static Task<List<JsonObject>?> InternetGatewaysById(Ec2Caller c, IReadOnlyCollection<string> ids) =>
+            c.PagesAsync("DescribeInternetGateways", "InternetGateways", Ec2Caller.Scope(("internet-gateway-id", ids)),
+                (token, ct) => c.Client.DescribeInternetGatewaysAsync(new DescribeInternetGatewaysRequest { Filters = Ec2Caller.Filters(("internet-gateway-id", ids)), NextToken = token }, ct),
+                r => r.InternetGateways, r => r.NextToken, Ec2Caller.PropertyIn("InternetGatewayId", ids));
+
+        public static Task<List<JsonObject>?> EgressOnlyInternetGatewaysById(Ec2Caller c, IReadOnlyCollection<string> ids) =>
+            c.PagesAsync("DescribeEgressOnlyInternetGateways", "EgressOnlyInternetGateways", Ec2Caller.Scope(("egress-only-internet-gateway-id", ids)),
+                (token, ct) => c.Client.DescribeEgressOnlyInternetGatewaysAsync(new DescribeEgressOnlyInternetGatewaysRequest { EgressOnlyInternetGatewayIds = ids.ToList(), NextToken = token }, ct),
+                r => r.EgressOnlyInternetGateways, r => r.NextToken, Ec2Caller.PropertyIn("EgressOnlyInternetGatewayId", ids));
+
+        public static Task<List<JsonObject>?> NatGatewaysById(Ec2Caller c, IReadOnlyCollection<string> ids) =>
+            c.PagesAsync("DescribeNatGateways", "NatGateways", Ec2Caller.Scope(("nat-gateway-id", ids)),
+                (token, ct) => c.Client.DescribeNatGatewaysAsync(new DescribeNatGatewaysRequest { Filter = Ec2Caller.Filters(("nat-gateway-id", ids)), NextToken = token }, ct),
+                r => r.NatGateways, r => r.NextToken, Ec2Caller.PropertyIn("NatGatewayId", ids));
+
+        public static Task<List<JsonObject>?> VpcPeeringConnectionsById(Ec2Caller c, IReadOnlyCollection<string> ids) =>
+            c.PagesAsync("DescribeVpcPeeringConnections", "VpcPeeringConnections", Ec2Caller.Scope(("vpc-peering-connection-id", ids)),
+                (token, ct) => c.Client.DescribeVpcPeeringConnectionsAsync(new DescribeVpcPeeringConnectionsRequest { Filters = Ec2Caller.Filters(("vpc-peering-connection-id", ids)), NextToken = token }, ct),
+                r => r.VpcPeeringConnections, r => r.NextToken, Ec2Caller.PropertyIn("VpcPeeringConnectionId", ids));
+
+        public static Task<List<JsonObject>?> VpnGatewaysById(Ec2Caller c, IReadOnlyCollection<string> ids) =>
+            c.PagesAsync("DescribeVpnGateways", "VpnGateways", Ec2Caller.Scope(("vpn-gateway-id", ids)),
+                (token, ct) => c.Client.DescribeVpnGatewaysAsync(new DescribeVpnGatewaysRequest { Filters = Ec2Caller.Filters(("vpn-gateway-id", ids)) }, ct),
+                r => r.VpnGateways, _ => null, Ec2Caller.PropertyIn("VpnGatewayId", ids));
+
+        public static Task<List<JsonObject>?> VpnGatewaysOfVpcs(Ec2Caller c, IReadOnlyCollection<string> vpcIds)
+        {
+            var set = vpcIds.ToHashSet(StringComparer.Ordinal);
+            return c.PagesAsync("DescribeVpnGateways", "VpnGateways", Ec2Caller.Scope(("attachment.vpc-id", vpcIds)),
+                (token, ct) => c.Client.DescribeVpnGatewaysAsync(new DescribeVpnGatewaysRequest { Filters = Ec2Caller.Filters(("attachment.vpc-id", vpcIds)) }, ct),
+                r => r.VpnGateways, _ => null, o => Objects(o["VpcAttachments"]).Any(a => Str(a["VpcId"]) is { } v && set.Contains(v)));
+        }
+
+        public static Task<List<JsonObject>?> VpnConnectionsById(Ec2Caller c, IReadOnlyCollection<string> ids) =>
+            c.PagesAsync("DescribeVpnConnections", "VpnConnections", Ec2Caller.Scope(("vpn-connection-id", ids)),
+                (token, ct) => c.Client.DescribeVpnConnectionsAsync(new DescribeVpnConnectionsRequest { Filters = Ec2Caller.Filters(("vpn-connection-id", ids)) }, ct),
+                r => r.VpnConnections, _ => null, Ec2Caller.PropertyIn("VpnConnectionId", ids));
+
+        public static Task<List<JsonObject>?> VpnConnectionsOfGateways(Ec2Caller c, IReadOnlyCollection<string> vgwIds) =>
+            c.PagesAsync("DescribeVpnConnections", "VpnConnections", Ec2Caller.Scope(("vpn-gateway-id", vgwIds)),
+                (token, ct) => c.Client.DescribeVpnConnectionsAsync(new DescribeVpnConnectionsRequest { Filters = Ec2Caller.Filters(("vpn-gateway-id", vgwIds)) }, ct),
+                r => r.VpnConnections, _ => null, Ec2Caller.PropertyIn("VpnGatewayId", vgwIds));
+
+        /// <summary>Route tables that route to or are edge-associated with a gateway: where a gateway's VPC shows when the gateway itself does not.</summary>
+        public static Task<List<JsonObject>?> RouteTablesNaming(Ec2Caller c, IReadOnlyCollection<string> gatewayIds) =>
+            c.PagesAsync("DescribeRouteTables", ResourceKinds.RouteTables, Ec2Caller.Scope(("route.gateway-id", gatewayIds)),
+                (token, ct) => c.Client.DescribeRouteTablesAsync(new DescribeRouteTablesRequest { Filters = Ec2Caller.Filters(("route.gateway-id", gatewayIds)), NextToken = token }, ct),
+                r => r.RouteTables, r => r.NextToken);
+
+        public static Task<List<JsonObject>?> TgwPeeringAttachments(Ec2Caller c, IReadOnlyCollection<string> tgwIds) =>
+            c.PagesAsync("DescribeTransitGatewayPeeringAttachments", "TransitGatewayPeeringAttachments", Ec2Caller.Scope(("transit-gateway-id", tgwIds)),
+                (token, ct) => c.Client.DescribeTransitGatewayPeeringAttachmentsAsync(new DescribeTransitGatewayPeeringAttachmentsRequest { Filters = Ec2Caller.Filters(("transit-gateway-id", tgwIds)), NextToken = token }, ct),
+                r => r.TransitGatewayPeeringAttachments, r => r.NextToken);
+
+        public static Task<List<JsonObject>?> VpcEndpointsOfVpcs(Ec2Caller c, IReadOnlyCollection<string> vpcIds) => VpcEndpoints(c, vpcIds);
+
+        /// <summary>Prefix-list references of one TGW route table: routes too (R-TGW-17), so a walk must read them.</summary>
+        public static Task<List<JsonObject>?> PrefixListReferences(Ec2Caller c, string routeTableId) =>
+            c.PagesAsync("GetTransitGatewayPrefixListReferences", ResourceKinds.TransitGatewayRoutes, $"transit-gateway-route-table-id={routeTableId}",
+                (token, ct) => c.Client.GetTransitGatewayPrefixListReferencesAsync(new GetTransitGatewayPrefixListReferencesRequest { TransitGatewayRouteTableId = routeTableId, NextToken = token }, ct),
+                r => r.TransitGatewayPrefixListReferences, r => r.NextToken, resourceId: routeTableId);
 
         public static Task<List<JsonObject>?> InternetGateways(Ec2Caller c, IReadOnlyCollection<string> vpcIds) =>
             c.PagesAsync("DescribeInternetGateways", "InternetGateways", Ec2Caller.Scope(("attachment.vpc-id", vpcIds)),
@@ -296,7 +359,8 @@ public sealed class LiveEstateReader
         ["NetworkAcls"] = ("NetworkAcls.json", "NetworkAclId"),
         ["SecurityGroups"] = ("SecurityGroups.json", "GroupId"),
         ["TransitGateways"] = ("TransitGateways.json", "TransitGatewayId"),
-        ["TransitGatewayAttachments"] = ("TransitGatewayAttachments.json", "TransitGatewayAttachmentId"),
+        // A peering attachment is listed by both TGWs, once per side: the side is part of the identity.
+        ["TransitGatewayAttachments"] = ("TransitGatewayAttachments.json", "TransitGatewayAttachmentId|TransitGatewayId"),
         ["TransitGatewayVpcAttachments"] = ("TransitGatewayVpcAttachments.json", "TransitGatewayAttachmentId"),
         ["TransitGatewayRouteTables"] = ("TransitGatewayRouteTables.json", "TransitGatewayRouteTableId"),
         ["TransitGatewayStaticRoutes"] = ("TransitGatewayStaticRoutes.json", "TransitGatewayRouteTableId"),
@@ -309,6 +373,10 @@ public sealed class LiveEstateReader
         ["VpcEndpoints"] = ("VpcEndpoints.json", "VpcEndpointId"),
         ["VpcPeeringConnections"] = ("VpcPeeringConnections.json", "VpcPeeringConnectionId"),
         ["Addresses"] = ("Addresses.json", null),
+        ["VpnGateways"] = ("VpnGateways.json", "VpnGatewayId"),
+        ["VpnConnections"] = ("VpnConnections.json", "VpnConnectionId"),
+        ["TransitGatewayPeeringAttachments"] = ("TransitGatewayPeeringAttachments.json", "TransitGatewayAttachmentId"),
+        ["TransitGatewayPrefixListReferences"] = ("TransitGatewayPrefixListReferences.json", null),
     };
 
     internal static void File(DocumentSet documents, Ec2Caller caller, string key, IEnumerable<JsonObject>? items)
@@ -326,19 +394,51 @@ public sealed class LiveEstateReader
     }
 
     /// <summary>The endpoint strings of a walk split by kind.</summary>
-    internal static (List<string> Instances, List<string> Enis, List<IpAddress> Addresses) Classify(IEnumerable<string> endpoints)
+    internal static (List<string> Instances, List<string> Enis, List<IpAddress> Addresses, List<string> Edges) Classify(IEnumerable<string> endpoints)
     {
         var instances = new List<string>();
         var enis = new List<string>();
         var addresses = new List<IpAddress>();
+        var edges = new List<string>();
         foreach (var raw in endpoints)
         {
             var e = raw.Trim();
             if (e.StartsWith("i-", StringComparison.Ordinal)) instances.Add(e);
             else if (e.StartsWith("eni-", StringComparison.Ordinal)) enis.Add(e);
+            else if (e.StartsWith("igw-", StringComparison.Ordinal) || e.StartsWith("vgw-", StringComparison.Ordinal) || e.StartsWith("tgw-attach-", StringComparison.Ordinal)
+                     || e.StartsWith("nat-", StringComparison.Ordinal)) edges.Add(e);
             else if (IpAddress.TryParse(e, out var ip)) addresses.Add(ip);
         }
-        return (instances.Distinct().ToList(), enis.Distinct().ToList(), addresses.Distinct().ToList());
+        return (instances.Distinct().ToList(), enis.Distinct().ToList(), addresses.Distinct().ToList(), edges.Distinct().ToList());
+    }
+
+    /// <summary>Gateways and peering connections the route tables name, by kind.</summary>
+    internal static Dictionary<string, HashSet<string>> RouteTargets(IEnumerable<JsonObject> routeTables)
+    {
+        var targets = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal)
+        {
+            ["igw"] = new(StringComparer.Ordinal), ["eigw"] = new(StringComparer.Ordinal), ["nat"] = new(StringComparer.Ordinal),
+            ["pcx"] = new(StringComparer.Ordinal), ["vpce"] = new(StringComparer.Ordinal), ["vgw"] = new(StringComparer.Ordinal),
+        };
+        foreach (var rt in routeTables)
+        {
+            foreach (var r in Objects(rt["Routes"]))
+            {
+                foreach (var id in new[] { Str(r["GatewayId"]), Str(r["NatGatewayId"]), Str(r["VpcPeeringConnectionId"]), Str(r["EgressOnlyInternetGatewayId"]) })
+                    AddTarget(targets, id);
+            }
+            foreach (var a in Objects(rt["Associations"])) AddTarget(targets, Str(a["GatewayId"]));
+        }
+        return targets;
+    }
+
+    private static void AddTarget(Dictionary<string, HashSet<string>> targets, string? id)
+    {
+        if (id is null) return;
+        var kind = id.StartsWith("igw-", StringComparison.Ordinal) ? "igw" : id.StartsWith("eigw-", StringComparison.Ordinal) ? "eigw"
+            : id.StartsWith("nat-", StringComparison.Ordinal) ? "nat" : id.StartsWith("pcx-", StringComparison.Ordinal) ? "pcx"
+            : id.StartsWith("vpce-", StringComparison.Ordinal) ? "vpce" : id.StartsWith("vgw-", StringComparison.Ordinal) ? "vgw" : null;
+        if (kind is not null) targets[kind].Add(id);
     }
 
     internal IReadOnlyList<AwsSession> Sessions => _sessions;

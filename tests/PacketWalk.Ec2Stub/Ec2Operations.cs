@@ -30,6 +30,10 @@ internal static class Ec2Operations
         ["DescribeVpcEndpoints"] = ("VpcEndpoints", "VpcEndpoints"),
         ["DescribeVpcPeeringConnections"] = ("VpcPeeringConnections", "VpcPeeringConnections"),
         ["DescribeAddresses"] = ("Addresses", "Addresses"),
+        ["DescribeVpnGateways"] = ("VpnGateways", "VpnGateways"),
+        ["DescribeVpnConnections"] = ("VpnConnections", "VpnConnections"),
+        ["DescribeTransitGatewayPeeringAttachments"] = ("TransitGatewayPeeringAttachments", "TransitGatewayPeeringAttachments"),
+        ["GetTransitGatewayPrefixListReferences"] = ("TransitGatewayPrefixListReferences", "TransitGatewayPrefixListReferences"),
     };
 
     /// <summary>Filter name → the values an item carries for it. Only these filters are accepted.</summary>
@@ -42,7 +46,8 @@ internal static class Ec2Operations
         ["group-id"] = o => One(o, "GroupId"),
         ["route-table-id"] = o => One(o, "RouteTableId"),
         ["network-acl-id"] = o => One(o, "NetworkAclId"),
-        ["transit-gateway-id"] = o => One(o, "TransitGatewayId"),
+        ["transit-gateway-id"] = o => One(o, "TransitGatewayId")
+            .Concat(new[] { "RequesterTgwInfo", "AccepterTgwInfo" }.SelectMany(side => Prop(o, side) is JsonObject info ? One(info, "TransitGatewayId") : Enumerable.Empty<string?>())),
         ["transit-gateway-attachment-id"] = o => One(o, "TransitGatewayAttachmentId"),
         ["transit-gateway-route-table-id"] = o => One(o, "TransitGatewayRouteTableId"),
         ["resource-id"] = o => One(o, "ResourceId"),
@@ -52,7 +57,17 @@ internal static class Ec2Operations
         ["state"] = o => One(o, "State"),
         ["addresses.private-ip-address"] = o => One(o, "PrivateIpAddress").Concat(Each(o, "PrivateIpAddresses", "PrivateIpAddress")),
         ["ipv6-addresses.ipv6-address"] = o => Each(o, "Ipv6Addresses", "Ipv6Address"),
-        ["attachment.vpc-id"] = o => Each(o, "Attachments", "VpcId"),
+        ["attachment.vpc-id"] = o => Each(o, "Attachments", "VpcId").Concat(Each(o, "VpcAttachments", "VpcId")),
+        ["internet-gateway-id"] = o => One(o, "InternetGatewayId"),
+        ["route.gateway-id"] = o => Each(o, "Routes", "GatewayId"),
+        ["association.gateway-id"] = o => Each(o, "Associations", "GatewayId"),
+        ["association.public-ip"] = o => (Prop(o, "Association") is JsonObject a ? One(a, "PublicIp") : Enumerable.Empty<string?>())
+            .Concat(Objects(o, "PrivateIpAddresses").SelectMany(p => Prop(p, "Association") is JsonObject pa ? One(pa, "PublicIp") : Enumerable.Empty<string?>())),
+        ["nat-gateway-id"] = o => One(o, "NatGatewayId"),
+        ["vpc-peering-connection-id"] = o => One(o, "VpcPeeringConnectionId"),
+        ["vpc-endpoint-id"] = o => One(o, "VpcEndpointId"),
+        ["vpn-gateway-id"] = o => One(o, "VpnGatewayId"),
+        ["vpn-connection-id"] = o => One(o, "VpnConnectionId"),
     };
 
     public static JsonObject Answer(Ec2StubServer server, StubRequest request)
@@ -65,7 +80,7 @@ internal static class Ec2Operations
             {
                 var instanceIds = Ids(request, "InstanceId");
                 var reservations = new List<JsonObject>();
-                foreach (var r in server.Estate.Items(account, "Reservations"))
+                foreach (var r in server.Estate.Items(account, "Reservations", request.Region))
                 {
                     var kept = Objects(r, "Instances").Where(i => (instanceIds.Count == 0 || instanceIds.Contains(Get(i, "InstanceId") ?? "")) && Matches(i, filters)).ToList();
                     if (kept.Count == 0) continue;
@@ -78,22 +93,22 @@ internal static class Ec2Operations
             case "SearchTransitGatewayRoutes":
             {
                 var table = request.Parameter("TransitGatewayRouteTableId") ?? throw new StubInputException("MissingParameter", "TransitGatewayRouteTableId is required");
-                var routes = server.Estate.Items(account, "TransitGatewayStaticRoutes").Where(t => Get(t, "TransitGatewayRouteTableId") == table)
+                var routes = server.Estate.Items(account, "TransitGatewayStaticRoutes", request.Region).Where(t => Get(t, "TransitGatewayRouteTableId") == table)
                     .SelectMany(t => Objects(t, "Routes")).Where(r => Matches(r, filters)).Select(r => (JsonNode)r.DeepClone()).ToArray();
                 return new JsonObject { ["Routes"] = new JsonArray(routes), ["AdditionalRoutesAvailable"] = false };
             }
             case "GetTransitGatewayRouteTablePropagations":
             {
                 var table = request.Parameter("TransitGatewayRouteTableId") ?? throw new StubInputException("MissingParameter", "TransitGatewayRouteTableId is required");
-                var items = server.Estate.Items(account, "TransitGatewayPropagations").Where(t => Get(t, "TransitGatewayRouteTableId") == table)
+                var items = server.Estate.Items(account, "TransitGatewayPropagations", request.Region).Where(t => Get(t, "TransitGatewayRouteTableId") == table)
                     .SelectMany(t => Objects(t, "TransitGatewayRouteTablePropagations")).Where(p => Matches(p, filters)).ToList();
                 return Page(server, request, "TransitGatewayRouteTablePropagations", items);
             }
             case "GetManagedPrefixListEntries":
             {
                 var id = request.Parameter("PrefixListId") ?? throw new StubInputException("MissingParameter", "PrefixListId is required");
-                var entries = server.Estate.Items(account, "PrefixListEntries").Where(p => Get(p, "PrefixListId") == id).SelectMany(p => Objects(p, "Entries"))
-                    .Concat(server.Estate.Items(account, "ManagedPrefixLists").Concat(server.Estate.Items(account, "PrefixLists"))
+                var entries = server.Estate.Items(account, "PrefixListEntries", request.Region).Where(p => Get(p, "PrefixListId") == id).SelectMany(p => Objects(p, "Entries"))
+                    .Concat(server.Estate.Items(account, "ManagedPrefixLists", request.Region).Concat(server.Estate.Items(account, "PrefixLists", request.Region))
                         .Where(p => Get(p, "PrefixListId") == id).SelectMany(p => Objects(p, "Entries")
                             .Concat(Strings(p, "Cidrs").Select(c => new JsonObject { ["Cidr"] = c }))))
                     .GroupBy(e => Get(e, "Cidr")).Select(g => g.First()).ToList();
@@ -101,8 +116,8 @@ internal static class Ec2Operations
             }
         }
         if (!Lists.TryGetValue(request.Action, out var list)) throw new StubInputException("InvalidAction", $"{request.Action} is not served by the stub");
-        var source = server.Estate.Items(account, list.Key);
-        if (list.Key == "ManagedPrefixLists") source = source.Concat(server.Estate.Items(account, "PrefixLists")).ToList();
+        var source = server.Estate.Items(account, list.Key, request.Region);
+        if (list.Key == "ManagedPrefixLists") source = source.Concat(server.Estate.Items(account, "PrefixLists", request.Region)).ToList();
         var idParameter = request.Action switch
         {
             "DescribeVpcs" => ("VpcId", "VpcId"),
@@ -115,6 +130,8 @@ internal static class Ec2Operations
             "DescribeTransitGatewayAttachments" => ("TransitGatewayAttachmentIds", "TransitGatewayAttachmentId"),
             "DescribeTransitGatewayVpcAttachments" => ("TransitGatewayAttachmentIds", "TransitGatewayAttachmentId"),
             "DescribeTransitGatewayRouteTables" => ("TransitGatewayRouteTableIds", "TransitGatewayRouteTableId"),
+            "DescribeEgressOnlyInternetGateways" => ("EgressOnlyInternetGatewayId", "EgressOnlyInternetGatewayId"),
+            "GetTransitGatewayPrefixListReferences" => ("TransitGatewayRouteTableId", "TransitGatewayRouteTableId"),
             _ => ((string, string)?)null,
         };
         var ids = idParameter is { } ip ? Ids(request, ip.Item1) : new HashSet<string>();
@@ -158,7 +175,7 @@ internal static class Ec2Operations
 
     /// <summary>Name.1, Name.2 … (ids given as parameters rather than filters).</summary>
     private static HashSet<string> Ids(StubRequest request, string name) =>
-        request.Parameters.Where(kv => kv.Key.StartsWith(name + ".", StringComparison.Ordinal)).Select(kv => kv.Value).ToHashSet(StringComparer.Ordinal);
+        request.Parameters.Where(kv => kv.Key == name || kv.Key.StartsWith(name + ".", StringComparison.Ordinal)).Select(kv => kv.Value).ToHashSet(StringComparer.Ordinal);
 
     private static JsonNode? Prop(JsonObject o, string name)
     {

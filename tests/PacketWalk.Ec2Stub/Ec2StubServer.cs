@@ -18,6 +18,8 @@ public sealed class StubRequest
     public string Service { get; init; } = "";
     public string? AccessKeyId { get; init; }
     public string Account { get; init; } = "";
+    /// <summary>The region the request was signed for (the credential scope's region).</summary>
+    public string? Region { get; init; }
     public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
 
     /// <summary>How many requests with this Action came before this one (0 for the first).</summary>
@@ -160,7 +162,7 @@ public sealed class Ec2StubServer : IDisposable
     private async Task<StubResponse> AnswerAsync(HttpListenerRequest http)
     {
         if (http.HttpMethod == "GET" && http.Url?.AbsolutePath == "/__requests")
-            return new StubResponse { ContentType = "application/json", Body = JsonSerializer.Serialize(Requests.Select(r => new { r.Sequence, r.Action, r.Service, r.Account, r.ActionAttempt })) };
+            return new StubResponse { ContentType = "application/json", Body = JsonSerializer.Serialize(Requests.Select(r => new { r.Sequence, r.Action, r.Service, r.Account, r.Region, r.ActionAttempt })) };
 
         string body;
         using (var reader = new StreamReader(http.InputStream, Encoding.UTF8)) body = await reader.ReadToEndAsync().ConfigureAwait(false);
@@ -169,7 +171,7 @@ public sealed class Ec2StubServer : IDisposable
             foreach (var (k, v) in HttpUtility.ParseQueryString(query).AllKeys.Select(k => (k, HttpUtility.ParseQueryString(query)[k])))
                 if (k is not null && form[k] is null) form[k] = v;
         var parameters = form.AllKeys.OfType<string>().ToDictionary(k => k, k => form[k] ?? "", StringComparer.Ordinal);
-        var (accessKey, service) = Signature(http.Headers["Authorization"]);
+        var (accessKey, service, region) = Signature(http.Headers["Authorization"]);
         var action = parameters.TryGetValue("Action", out var a) ? a : "";
         var request = new StubRequest
         {
@@ -178,6 +180,7 @@ public sealed class Ec2StubServer : IDisposable
             Service = service ?? "",
             AccessKeyId = accessKey,
             Account = Estate.AccountFor(accessKey),
+            Region = region,
             Parameters = parameters,
             ActionAttempt = _attempts.AddOrUpdate(action, 0, (_, n) => n + 1),
         };
@@ -203,13 +206,13 @@ public sealed class Ec2StubServer : IDisposable
     }
 
     /// <summary>The access key and service from "AWS4-HMAC-SHA256 Credential=AKID/date/region/service/aws4_request, …".</summary>
-    private static (string? AccessKey, string? Service) Signature(string? authorization)
+    private static (string? AccessKey, string? Service, string? Region) Signature(string? authorization)
     {
-        if (authorization is null) return (null, null);
+        if (authorization is null) return (null, null, null);
         var i = authorization.IndexOf("Credential=", StringComparison.Ordinal);
-        if (i < 0) return (null, null);
+        if (i < 0) return (null, null, null);
         var scope = authorization[(i + "Credential=".Length)..].Split(',')[0].Split('/');
-        return (scope[0], scope.Length > 3 ? scope[3] : null);
+        return (scope[0], scope.Length > 3 ? scope[3] : null, scope.Length > 2 ? scope[2] : null);
     }
 
     // ---- STS ----------------------------------------------------------------------------------------------------

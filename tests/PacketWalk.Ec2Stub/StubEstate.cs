@@ -11,6 +11,8 @@ namespace PacketWalk.Ec2Stub;
 public sealed class StubEstate
 {
     private readonly Dictionary<string, Dictionary<string, List<JsonObject>>> _accounts = new(StringComparer.Ordinal);
+    /// <summary>The region folder an item was read from (aws_configs/…/&lt;region&gt;/); items without one are served in every region.</summary>
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<JsonObject, string> _regions = new();
     private readonly Dictionary<string, string> _accountByAccessKey = new(StringComparer.Ordinal);
 
     public StubEstate(string defaultAccount) => DefaultAccount = defaultAccount;
@@ -28,9 +30,14 @@ public sealed class StubEstate
         {
             if (Path.GetFileName(file).StartsWith('.')) continue;
             if (JsonNode.Parse(File.ReadAllText(file)) is not JsonObject root) continue;
+            var region = Path.GetRelativePath(snapshotFolder, Path.GetDirectoryName(file) ?? "").Split('/', '\\').LastOrDefault(IsRegion);
             foreach (var (key, value) in root)
                 if (value is JsonArray items)
-                    AddItems(account, Pascal(key), items.OfType<JsonObject>().Select(i => (JsonObject)i.DeepClone()));
+                {
+                    var copies = items.OfType<JsonObject>().Select(i => (JsonObject)i.DeepClone()).ToList();
+                    if (region is not null) foreach (var c in copies) _regions.AddOrUpdate(c, region);
+                    AddItems(account, Pascal(key), copies);
+                }
         }
         if (!_accounts.ContainsKey(account)) _accounts[account] = new(StringComparer.Ordinal);
         return this;
@@ -43,9 +50,16 @@ public sealed class StubEstate
         list.AddRange(items);
     }
 
-    /// <summary>The items of one key in one account (empty when absent).</summary>
+    /// <summary>The items of one key in one account (empty when absent), of every region.</summary>
     public IReadOnlyList<JsonObject> Items(string account, string key) =>
         _accounts.TryGetValue(account, out var kinds) && kinds.TryGetValue(key, out var list) ? list : Array.Empty<JsonObject>();
+
+    /// <summary>The items one region serves: those read from that region's folder and those from no region folder.</summary>
+    public IReadOnlyList<JsonObject> Items(string account, string key, string? region) =>
+        region is null ? Items(account, key) : Items(account, key).Where(i => !_regions.TryGetValue(i, out var r) || r == region).ToList();
+
+    private static bool IsRegion(string segment) =>
+        System.Text.RegularExpressions.Regex.IsMatch(segment, @"^[a-z]{2}(-[a-z]+)?-(north|south|east|west|central|northeast|northwest|southeast|southwest)-\d{1,2}$");
 
     public bool HasAccount(string account) => _accounts.ContainsKey(account);
 

@@ -15,7 +15,9 @@ operations = ['DescribeInstances', 'DescribeNetworkInterfaces', 'DescribeVpcs', 
               'DescribeTransitGatewayVpcAttachments', 'DescribeTransitGatewayRouteTables', 'SearchTransitGatewayRoutes',
               'GetTransitGatewayRouteTablePropagations', 'DescribeManagedPrefixLists', 'GetManagedPrefixListEntries',
               'DescribePrefixLists', 'DescribeVpcPeeringConnections', 'DescribeInternetGateways',
-              'DescribeEgressOnlyInternetGateways', 'DescribeNatGateways', 'DescribeVpcEndpoints', 'DescribeAddresses']
+              'DescribeEgressOnlyInternetGateways', 'DescribeNatGateways', 'DescribeVpcEndpoints', 'DescribeAddresses',
+              'DescribeVpnGateways', 'DescribeVpnConnections', 'DescribeTransitGatewayPeeringAttachments',
+              'GetTransitGatewayPrefixListReferences']
 shapes, seen = model['shapes'], {}
 
 def walk(shape):

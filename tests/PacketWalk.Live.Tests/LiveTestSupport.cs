@@ -52,8 +52,17 @@ internal static partial class LiveTestSupport
                 SourcePort = Int(c, "sourcePort"),
                 IcmpType = Int(c, "icmpType"),
                 IcmpCode = Int(c, "icmpCode"),
+                SourceIp = Text(c, "sourceIp"),
+                DestinationIp = Text(c, "destinationIp"),
+                SourceVpcId = Text(c, "sourceVpcId"),
+                DestinationVpcId = Text(c, "destinationVpcId"),
             };
     }
+
+    private static string? Text(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    /// <summary>What a live read starts from for this walk: the endpoints and any -SourceIp/-DestinationIp.</summary>
+    public static string[] Endpoints(WalkRequest r) => new[] { r.Source, r.Destination, r.SourceIp, r.DestinationIp }.OfType<string>().ToArray();
 
     private static int? Int(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
 

@@ -40,10 +40,10 @@ Describe 'Live walks: Get-PacketPath and Test-PacketPath without -Snapshot' {
         $live | Should -Be $offline
     }
 
-    It 'writes one verbose line per API call and the total: the seed in 13 calls' {
+    It 'writes one verbose line per API call and the total: the seed in 14 calls' {
         $records = @(Test-PacketPath -Source $HostA -Destination $HostB -Port 443 @Live -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
-        @($records | Where-Object Message -like 'EC2 *').Count | Should -Be 13
-        $records.Message | Where-Object { $_ -like 'Read what the walk needs in 13 API call(s)*' } | Should -Not -BeNullOrEmpty
+        @($records | Where-Object Message -like 'EC2 *').Count | Should -Be 14
+        $records.Message | Where-Object { $_ -like 'Read what the walk needs in 14 API call(s)*' } | Should -Not -BeNullOrEmpty
         $records.Message | Where-Object { $_ -like 'EC2 DescribeNetworkAcls (vpc-id=*' } | Should -Not -BeNullOrEmpty
     }
 
@@ -170,7 +170,7 @@ Describe 'Refused and slow calls' {
             $result[0].Verdict | Should -Be 'Reachable'
             $progress = @($ps.Streams.Progress)
             $progress.Count | Should -BeGreaterThan 13
-            ($progress | Where-Object StatusDescription -like '*of 13 AWS calls answered*') | Should -Not -BeNullOrEmpty
+            ($progress | Where-Object StatusDescription -like '*of 14 AWS calls answered*') | Should -Not -BeNullOrEmpty
             $progress[-1].RecordType | Should -Be 'Completed'
         }
         finally { $ps.Dispose() }

@@ -104,7 +104,9 @@ public static class TgwRouteResolver
                 }
                 var target = new[] { new TransitGatewayRouteTarget(p.TransitGatewayAttachmentId, vpcId, "vpc") };
                 foreach (var cidr in vpc.AllCidrs)
-                    routes.Add(new TransitGatewayRoute(routeTableId, cidr, null, TgwRouteType.Propagated, "active", target));
+                    // A live read (search without a type filter) lists the propagated route itself: do not add it twice.
+                    if (!routes.Any(r => r.Type == TgwRouteType.Propagated && r.DestinationCidr == cidr && r.Targets.Any(t => t.TransitGatewayAttachmentId == p.TransitGatewayAttachmentId)))
+                        routes.Add(new TransitGatewayRoute(routeTableId, cidr, null, TgwRouteType.Propagated, "active", target));
             }
         }
         return routes;
