@@ -146,6 +146,36 @@ public sealed class LiveAwsFacade : ILiveAws
 
     public IReadOnlyList<string> WriteSnapshot(ILiveRead read, string root, bool redact) => SnapshotWriter.Write(root, ((Read)read).Estate, redact);
 
+    public IFlowLogObjectStore OpenFlowLogStore(ILiveSessions sessions) => new FlowLogStore(new FlowLogs.S3FlowLogSource(((Sessions)sessions).List[0]));
+
+    private sealed class FlowLogStore : IFlowLogObjectStore
+    {
+        private readonly FlowLogs.S3FlowLogSource _source;
+        public FlowLogStore(FlowLogs.S3FlowLogSource source) => _source = source;
+
+        public IReadOnlyList<string> ListLogKeys(string bucket, string? prefix, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken)
+        {
+            try { return _source.ListLogKeys(bucket, prefix, from, to, cancellationToken); }
+            catch (FlowLogs.S3FlowLogException ex) { throw Wrap(ex); }
+        }
+
+        public Stream Open(string bucket, string key, CancellationToken cancellationToken)
+        {
+            try { return _source.Open(bucket, key, cancellationToken); }
+            catch (FlowLogs.S3FlowLogException ex) { throw Wrap(ex); }
+        }
+
+        public void Dispose() => _source.Dispose();
+
+        private static LiveAwsException Wrap(FlowLogs.S3FlowLogException ex) => new(ex.ErrorId, ex.ErrorId switch
+        {
+            FlowLogs.S3FlowLogErrorIds.BucketNotFound => LiveFailure.NotFound,
+            FlowLogs.S3FlowLogErrorIds.AccessDenied => LiveFailure.PermissionDenied,
+            FlowLogs.S3FlowLogErrorIds.NoCredentials => LiveFailure.Authentication,
+            _ => LiveFailure.Read,
+        }, ex.Message, null, ex);
+    }
+
     private static LiveAwsException Wrap(AwsSessionException ex) => new(ex.ErrorId, ex.ErrorId switch
     {
         AwsSessionErrorIds.NoCredentials => LiveFailure.Authentication,

@@ -68,10 +68,21 @@ public interface ILiveAws
     ILiveRead ReadForWalk(ILiveSessions sessions, IReadOnlyCollection<string> endpoints, ILiveObserver observer, CancellationToken cancellationToken);
     ILiveRead ReadScope(ILiveSessions sessions, IReadOnlyCollection<string>? vpcIds, ILiveObserver observer, CancellationToken cancellationToken);
     IReadOnlyList<string> WriteSnapshot(ILiveRead read, string root, bool redact);
+    /// <summary>Flow-log objects in S3 (read-only: ListObjectsV2, GetObject), with the first session's credentials and region.</summary>
+    IFlowLogObjectStore OpenFlowLogStore(ILiveSessions sessions);
+}
+
+/// <summary>Flow-log objects as AWS delivers them to S3. Failures are <see cref="LiveAwsException"/>.</summary>
+public interface IFlowLogObjectStore : IDisposable
+{
+    /// <summary>The log objects under the prefix, sorted by key; day folders wholly outside the window are skipped.</summary>
+    IReadOnlyList<string> ListLogKeys(string bucket, string? prefix, DateTimeOffset? from, DateTimeOffset? to, CancellationToken cancellationToken);
+    /// <summary>Opens one object for streaming; dispose the stream to release the connection.</summary>
+    Stream Open(string bucket, string key, CancellationToken cancellationToken);
 }
 
 /// <summary>The kinds of live failure, for the cmdlet's error category.</summary>
-public enum LiveFailure { Authentication, NotFound, InvalidArgument, PermissionDenied, LimitsExceeded, Connection, InvalidData }
+public enum LiveFailure { Authentication, NotFound, InvalidArgument, PermissionDenied, LimitsExceeded, Connection, InvalidData, Read }
 
 /// <summary>A live failure with a stable <see cref="ErrorId"/> (AwsNoCredentials, AwsAccessDenied, …). Never carries a secret.</summary>
 public sealed class LiveAwsException : Exception

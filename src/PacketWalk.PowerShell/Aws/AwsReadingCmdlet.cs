@@ -108,7 +108,7 @@ public abstract class AwsReadingCmdlet : PacketWalkCmdlet
         var shell = new PowerShellShellDefaults(this);
         // Resolution reads the shell's variables and may invoke Get-AWSCredential: on the pipeline thread. Assuming roles is a network call.
         var sessions = request.AssumeRoleArns.Count == 0
-            ? Guard(() => aws.OpenSessions(request, shell, WriteDebug, NullObserver.Instance, Cancellation))
+            ? Guard(() => aws.OpenSessions(request, shell, WriteDebug, SilentObserver, Cancellation))
             : OpenWithRoles(aws, request, shell);
         foreach (var d in sessions.Descriptions) WriteVerbose($"Reading AWS as {d}");
         _sessions[key] = (aws, sessions);
@@ -146,7 +146,13 @@ public abstract class AwsReadingCmdlet : PacketWalkCmdlet
         }
     }
 
-    protected static ErrorRecord LiveError(LiveAwsException ex)
+    /// <summary>An observer that drops what it is told (calls made on the pipeline thread report through -Debug instead).</summary>
+    internal static ILiveObserver SilentObserver => NullObserver.Instance;
+
+    protected static ErrorRecord LiveError(LiveAwsException ex) => LiveError(ex, ex.AwsErrorCode);
+
+    /// <summary>A live failure as an error record: the reader's stable id, a category per kind of failure, the given target.</summary>
+    internal static ErrorRecord LiveError(LiveAwsException ex, object? target)
     {
         var category = ex.Failure switch
         {
@@ -156,9 +162,10 @@ public abstract class AwsReadingCmdlet : PacketWalkCmdlet
             LiveFailure.LimitsExceeded => ErrorCategory.LimitsExceeded,
             LiveFailure.Connection => ErrorCategory.ConnectionError,
             LiveFailure.InvalidData => ErrorCategory.InvalidData,
+            LiveFailure.Read => ErrorCategory.ReadError,
             _ => ErrorCategory.InvalidArgument,
         };
-        var record = new ErrorRecord(ex, ex.ErrorId, category, ex.AwsErrorCode);
+        var record = new ErrorRecord(ex, ex.ErrorId, category, target);
         if (ex.Failure == LiveFailure.PermissionDenied)
             record.ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = "Grant the named action; the README lists the least-privilege IAM policy." };
         return record;
