@@ -113,7 +113,8 @@ public abstract class PacketPathCommandBase : AwsReadingCmdlet
         if (sources.Count == 0) { WriteError(InputError(WalkErrorIds.InvalidEndpoint, ErrorCategory.InvalidArgument, "-Source names no instance, network interface or IP address.", Source)); return; }
         if (destinations.Count == 0) { WriteError(InputError(WalkErrorIds.InvalidEndpoint, ErrorCategory.InvalidArgument, "-Destination names no instance, network interface or IP address.", Destination)); return; }
 
-        var walker = ParameterSetName == SnapshotParameterSet ? ResolveSnapshot(Snapshot).GetWalker() : LiveWalker(sources.Concat(destinations).Concat(new[] { SourceIp, DestinationIp }.OfType<string>()).ToList());
+        var snapshot = ParameterSetName == SnapshotParameterSet ? ResolveSnapshot(Snapshot) : LiveSnapshot(sources.Concat(destinations).Concat(new[] { SourceIp, DestinationIp }.OfType<string>()).ToList());
+        var walker = snapshot.GetWalker();
         foreach (var source in sources)
             foreach (var destination in destinations)
             {
@@ -156,13 +157,15 @@ public abstract class PacketPathCommandBase : AwsReadingCmdlet
     /// Reads from live AWS what walks between these endpoints need (each piped input reads afresh: the estate may have
     /// changed), and returns a walker over it. Refused kinds were written as warnings and make the walk say Unknown there.
     /// </summary>
-    private PacketWalker LiveWalker(IReadOnlyList<string> endpoints)
+    private PacketWalkSnapshot LiveSnapshot(IReadOnlyList<string> endpoints)
     {
         var (aws, sessions) = OpenSessions(Region);
         var read = RunLive(observer => aws.ReadForWalk(sessions, endpoints, observer, Cancellation), "reading AWS");
         try
         {
-            return new PacketWalker(read.BuildModel());
+            // Wrapped like a loaded snapshot, so a live result draws and formats as one read from files does.
+            var model = read.BuildModel();
+            return new PacketWalkSnapshot(sessions.Descriptions.Select(d => "live: " + d).ToList(), model, model.Warnings, read.Elapsed);
         }
         catch (LiveAwsException ex)
         {
