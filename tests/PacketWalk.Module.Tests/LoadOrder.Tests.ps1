@@ -43,7 +43,7 @@ exit 0
 '@
     function script:Invoke-Order([string]$Order) {
         $script = $ChildScript.Replace('__ORDER__', $Order).Replace('__URL__', $Stub.Url).Replace('__OTHER__', (Join-Path $OtherModule 'OtherSdkModule.psd1')).Replace('__MODULE__', $ModulePath)
-        $run = Invoke-ChildPwsh -Script $script
+        $run = Invoke-PwshScript -Script $script
         $values = @{}
         foreach ($line in $run.Output) { if ($line -match '^([A-Z0-9_]+)=(.*)$') { $values[$Matches[1]] = $Matches[2] } }
         $values['EXIT'] = $run.ExitCode

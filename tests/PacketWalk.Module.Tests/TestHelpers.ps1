@@ -47,7 +47,7 @@ function Get-StubActions {
     @((Invoke-RestMethod -Uri ($Stub.Url + '__requests')) | ForEach-Object Action)
 }
 
-function Invoke-ChildPwsh {
+function Invoke-PwshScript {
     # Runs a script in a fresh pwsh (the same executable as this one); returns its output lines and exit code.
     param([Parameter(Mandatory)][string]$Script)
     $file = Join-Path ([IO.Path]::GetTempPath()) ("pw-child-" + [guid]::NewGuid().ToString('N') + '.ps1')
