@@ -7,7 +7,7 @@
     Author               = 'PacketWalk contributors'
     CompanyName          = 'PacketWalk'
     Copyright            = '(c) PacketWalk contributors. All rights reserved.'
-    Description          = 'Walks a packet hop by hop through AWS networking (security groups, NACLs, route tables, transit gateways) from saved snapshots, forward and return, and names the rule that decides each hop.'
+    Description          = 'Walks a packet hop by hop through AWS networking (security groups, NACLs, route tables, transit gateways) from saved snapshots or live AWS (read-only, with the AWS.Tools credential parameters), forward and return, and names the rule that decides each hop.'
     CompatiblePSEditions = @('Core')
     PowerShellVersion    = '7.4'
 
@@ -30,6 +30,7 @@
         'Get-PacketPathFix'
         'Get-ReachablePort'
         'Compare-PacketWalkSnapshot'
+        'Export-PacketWalkSnapshot'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()
@@ -38,7 +39,7 @@
     PrivateData          = @{
         PSData = @{
             Tags         = @('AWS', 'EC2', 'VPC', 'Networking', 'FlowLogs', 'TransitGateway', 'NACL', 'SecurityGroup', 'Reachability', 'PacketWalk', 'PSEdition_Core', 'Linux', 'MacOS', 'Windows')
-            ReleaseNotes = 'Offline walks over saved snapshots: Get-PacketPath, Test-PacketPath (-AllBlockers), Test-NaclHop, Get-TgwAttachmentForAz, Import-PacketWalkSnapshot; VPC Flow Log evidence (Get-FlowLogRecord, Test-PacketPathFlowLog); seed-style notes (Format-PacketPath), diagrams (ConvertTo-PacketPathDiagram), audits (Get-ReachabilityMatrix); fixes as AWS.Tools commands (Get-PacketPathFix), reachable port ranges (Get-ReachablePort), change review (Compare-PacketWalkSnapshot).'
+            ReleaseNotes = 'Walks over saved snapshots or live AWS (read-only; Export-PacketWalkSnapshot saves live state): Get-PacketPath, Test-PacketPath (-AllBlockers), Test-NaclHop, Get-TgwAttachmentForAz, Import-PacketWalkSnapshot; VPC Flow Log evidence (Get-FlowLogRecord, Test-PacketPathFlowLog); seed-style notes (Format-PacketPath), diagrams (ConvertTo-PacketPathDiagram), audits (Get-ReachabilityMatrix); fixes as AWS.Tools commands (Get-PacketPathFix), reachable port ranges (Get-ReachablePort), change review (Compare-PacketWalkSnapshot).'
         }
     }
 }

@@ -59,12 +59,15 @@ $TestResults = Join-Path $Out 'test-results'
 $ModuleProject = Join-Path $Root 'src/PacketWalk.PowerShell/PacketWalk.PowerShell.csproj'
 $Solution = Join-Path $Root 'PacketWalk.sln'
 $PesterProject = Join-Path $Root 'tests/tools/PesterRestore.csproj'
+$OtherSdkProject = Join-Path $Root 'tests/tools/OtherAwsSdkRestore.csproj'
+$StubProject = Join-Path $Root 'tests/PacketWalk.Ec2Stub/PacketWalk.Ec2Stub.csproj'
+$StubDir = Join-Path $Out 'ec2stub'
 $PesterVersion = '5.7.1'
 $ModuleTests = Join-Path $Root 'tests/PacketWalk.Module.Tests'
 
 # Exactly these assemblies ship; the build fails if one is missing.
-$ShippedAssemblies = @('PacketWalk.dll', 'PacketWalk.Core.dll', 'AWSSDK.Core.dll', 'AWSSDK.EC2.dll', 'AWSSDK.S3.dll')
-$ExpectedCmdlets = @('Compare-PacketWalkSnapshot', 'ConvertTo-PacketPathDiagram', 'Format-PacketPath', 'Get-FlowLogRecord', 'Get-PacketPath', 'Get-PacketPathFix', 'Get-ReachabilityMatrix', 'Get-ReachablePort', 'Get-TgwAttachmentForAz', 'Import-PacketWalkSnapshot', 'Test-NaclHop', 'Test-PacketPath', 'Test-PacketPathFlowLog')
+$ShippedAssemblies = @('PacketWalk.dll', 'PacketWalk.Core.dll', 'PacketWalk.Aws.dll', 'AWSSDK.Core.dll', 'AWSSDK.EC2.dll', 'AWSSDK.S3.dll', 'AWSSDK.SecurityToken.dll')
+$ExpectedCmdlets = @('Compare-PacketWalkSnapshot', 'ConvertTo-PacketPathDiagram', 'Export-PacketWalkSnapshot', 'Format-PacketPath', 'Get-FlowLogRecord', 'Get-PacketPath', 'Get-PacketPathFix', 'Get-ReachabilityMatrix', 'Get-ReachablePort', 'Get-TgwAttachmentForAz', 'Import-PacketWalkSnapshot', 'Test-NaclHop', 'Test-PacketPath', 'Test-PacketPathFlowLog')
 
 function Invoke-Native {
     # Runs a native command and throws if it fails.
@@ -155,19 +158,20 @@ function Invoke-XunitTests {
     Write-Host ">> dotnet test $Solution -c $Configuration" -ForegroundColor DarkGray
     & dotnet test $Solution -c $Configuration --nologo --logger trx --results-directory $dir | Out-Host
     $exit = $LASTEXITCODE
-    $passed = 0; $failed = 0
+    $passed = 0; $failed = 0; $skipped = 0
     foreach ($trx in @(Get-ChildItem -Path $dir -Filter *.trx -Recurse -ErrorAction SilentlyContinue)) {
         $doc = [xml](Get-Content -Raw -LiteralPath $trx.FullName)
         $ns = @{ t = $doc.DocumentElement.NamespaceURI }
         $counters = (Select-Xml -Xml $doc -XPath '//t:ResultSummary/t:Counters' -Namespace $ns | Select-Object -First 1).Node
         if ($null -eq $counters) { continue }
         $passed += [int]$counters.passed
+        $skipped += [int]$counters.notExecuted
         foreach ($attr in 'failed', 'error', 'timeout', 'aborted') {
             $value = $counters.GetAttribute($attr)
             if ($value) { $failed += [int]$value }
         }
     }
-    return @{ Passed = $passed; Failed = $failed; ExitCode = $exit }
+    return @{ Passed = $passed; Failed = $failed; Skipped = $skipped; ExitCode = $exit }
 }
 
 function Get-PesterManifest {
@@ -184,9 +188,33 @@ function Get-PesterManifest {
     return $psd1
 }
 
+function Get-NuGetRoot {
+    $root = $env:NUGET_PACKAGES
+    if ([string]::IsNullOrWhiteSpace($root)) {
+        $line = & dotnet nuget locals global-packages --list
+        if ($LASTEXITCODE -ne 0) { throw 'dotnet nuget locals failed.' }
+        $root = ($line | Select-Object -First 1) -replace '^\s*global-packages:\s*', ''
+    }
+    if ([string]::IsNullOrWhiteSpace($root)) { $root = Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages' }
+    return $root.Trim()
+}
+
+function Get-OtherAwsSdk {
+    # A second AWS SDK v4 build (AWSSDK.Core 4.0.102.18 + AWSSDK.EC2 4.0.131) for the load-order tests.
+    Invoke-Native dotnet @('restore', $OtherSdkProject, '--nologo', '-v', 'quiet')
+    $root = Get-NuGetRoot
+    $core = Join-Path $root 'awssdk.core/4.0.102.18/lib/net8.0/AWSSDK.Core.dll'
+    $ec2 = Join-Path $root 'awssdk.ec2/4.0.131/lib/net8.0/AWSSDK.EC2.dll'
+    foreach ($f in $core, $ec2) { if (-not (Test-Path -LiteralPath $f)) { throw "Second AWS SDK copy not found at $f after restoring $OtherSdkProject." } }
+    return @{ Core = $core; Ec2 = $ec2 }
+}
+
 function Invoke-PesterTests {
     # Returns @{ Passed; Failed; ExitCode }.
     $pester = Get-PesterManifest
+    # The tests' own EC2 endpoint (127.0.0.1 only), started by the live Pester tests as a child process.
+    Invoke-Native dotnet @('build', $StubProject, '-c', $Configuration, '-o', $StubDir, '--nologo', '-v', 'quiet')
+    $otherSdk = Get-OtherAwsSdk
     $dir = Join-Path $TestResults 'pester'
     if (Test-Path $dir) { Remove-Item -Recurse -Force $dir }
     $null = New-Item -ItemType Directory -Path $dir
@@ -217,6 +245,9 @@ exit 0
         PACKETWALK_TEST_PATH      = $ModuleTests
         PACKETWALK_RESULTS_DIR    = $dir
         PACKETWALK_PESTER_SUMMARY = $summary
+        PACKETWALK_EC2STUB        = (Join-Path $StubDir 'PacketWalk.Ec2Stub.dll')
+        PACKETWALK_OTHER_AWSSDK_CORE = $otherSdk.Core
+        PACKETWALK_OTHER_AWSSDK_EC2  = $otherSdk.Ec2
     }
     $exit = Invoke-ChildPwsh -Script $runner -Environment $envVars
     if (-not (Test-Path -LiteralPath $summary)) { return @{ Passed = 0; Failed = 0; ExitCode = if ($exit -ne 0) { $exit } else { 1 } } }
@@ -236,7 +267,7 @@ function Invoke-Test {
     if ($xunit.Failed + $pester.Failed -gt 0) { $problems.Add('tests failed') }
 
     Write-Host ''
-    Write-Output "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed"
+    Write-Output "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed, $($xunit.Skipped) skipped"
     Write-Output "Pester: $($pester.Passed) passed, $($pester.Failed) failed"
     foreach ($p in $problems) { Write-Output "FAILED: $p" }
     $failed = $xunit.Failed + $pester.Failed

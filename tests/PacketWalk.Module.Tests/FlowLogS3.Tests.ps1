@@ -81,9 +81,9 @@ Describe 'Flow logs from S3 (moto_server on 127.0.0.1)' -Skip:(-not $HaveMoto) {
     }
 
     It 'rejects half a key pair and an unknown profile' {
-        { Get-FlowLogRecord -S3BucketName flowlogs -AccessKey testing -EndpointUrl $Url -ErrorAction Stop } | Should -Throw -ErrorId 'PacketWalkFlowLogS3IncompleteKeys,*'
+        { Get-FlowLogRecord -S3BucketName flowlogs -AccessKey testing -EndpointUrl $Url -ErrorAction Stop } | Should -Throw -ErrorId 'AwsIncompleteKeys,*'
         $ini = Join-Path $TestDrive 'empty-credentials'
         Set-Content $ini "[other]`naws_access_key_id = a`naws_secret_access_key = b`n"
-        { Get-FlowLogRecord -S3BucketName flowlogs -ProfileName missing -ProfileLocation $ini -EndpointUrl $Url -ErrorAction Stop } | Should -Throw -ErrorId 'PacketWalkFlowLogS3ProfileNotFound,*'
+        { Get-FlowLogRecord -S3BucketName flowlogs -ProfileName missing -ProfileLocation $ini -EndpointUrl $Url -ErrorAction Stop } | Should -Throw -ErrorId 'AwsProfileNotFound,*'
     }
 }

@@ -5,7 +5,7 @@ BeforeAll {
 Describe 'The built PacketWalk module' {
     It 'exports exactly the PacketWalk cmdlets and nothing else' {
         $m = Get-Module PacketWalk
-        @($m.ExportedCmdlets.Keys | Sort-Object) | Should -Be @('Compare-PacketWalkSnapshot', 'ConvertTo-PacketPathDiagram', 'Format-PacketPath', 'Get-FlowLogRecord', 'Get-PacketPath', 'Get-PacketPathFix', 'Get-ReachabilityMatrix', 'Get-ReachablePort', 'Get-TgwAttachmentForAz', 'Import-PacketWalkSnapshot', 'Test-NaclHop', 'Test-PacketPath', 'Test-PacketPathFlowLog')
+        @($m.ExportedCmdlets.Keys | Sort-Object) | Should -Be @('Compare-PacketWalkSnapshot', 'ConvertTo-PacketPathDiagram', 'Export-PacketWalkSnapshot', 'Format-PacketPath', 'Get-FlowLogRecord', 'Get-PacketPath', 'Get-PacketPathFix', 'Get-ReachabilityMatrix', 'Get-ReachablePort', 'Get-TgwAttachmentForAz', 'Import-PacketWalkSnapshot', 'Test-NaclHop', 'Test-PacketPath', 'Test-PacketPathFlowLog')
         $m.ExportedFunctions.Count | Should -Be 0
         $m.ExportedAliases.Count | Should -Be 0
         $m.ExportedVariables.Count | Should -Be 0
@@ -20,7 +20,7 @@ Describe 'The built PacketWalk module' {
 
     It 'ships exactly the allowlisted assemblies, the format file, the help and the samples' {
         Join-Path $ModuleBase 'en-US/PacketWalk.dll-Help.xml' | Should -Exist
-        @(Get-ChildItem $ModuleBase -Filter *.dll | ForEach-Object Name | Sort-Object) | Should -Be @('AWSSDK.Core.dll', 'AWSSDK.EC2.dll', 'AWSSDK.S3.dll', 'PacketWalk.Core.dll', 'PacketWalk.dll')
+        @(Get-ChildItem $ModuleBase -Filter *.dll | ForEach-Object Name | Sort-Object) | Should -Be @('AWSSDK.Core.dll', 'AWSSDK.EC2.dll', 'AWSSDK.S3.dll', 'AWSSDK.SecurityToken.dll', 'PacketWalk.Aws.dll', 'PacketWalk.Core.dll', 'PacketWalk.dll')
         Join-Path $ModuleBase 'PacketWalk.Format.ps1xml' | Should -Exist
         Join-Path $Seed 'Vpcs.json' | Should -Exist
     }

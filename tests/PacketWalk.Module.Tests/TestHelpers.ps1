@@ -14,3 +14,52 @@ $script:HostA = 'i-0a00000000000000a'
 $script:HostB = 'i-0b00000000000000b'
 $script:SeedForward = 'Forward: eni-084d826e4b1e0e190 -> eni-02632fc1186f1e023 -> eni-09cd3bddbd4bb7b1b -> eni-0092f8e2d29917a4c'
 $script:SeedReturn = 'Return: eni-0092f8e2d29917a4c -> eni-05888d6f1ed0595bb -> eni-062a260949710dda8 -> eni-084d826e4b1e0e190'
+
+# ---- live AWS tests: the tests' own EC2 endpoint on 127.0.0.1 and child pwsh processes -------------------------------
+$script:StubDll = $env:PACKETWALK_EC2STUB
+$script:LiveKeys = @{ AccessKey = 'testing'; SecretKey = 'PacketWalkTestSecret-9f3c'; Region = 'us-east-1' }
+
+function Start-Ec2Stub {
+    # Starts tests/PacketWalk.Ec2Stub on a free port of 127.0.0.1 serving a snapshot; returns @{ Url; Process }.
+    param([Parameter(Mandatory)][string]$Snapshot, [string[]]$Arguments = @())
+    if (-not $script:StubDll -or -not (Test-Path -LiteralPath $script:StubDll)) { throw 'PACKETWALK_EC2STUB is not set: run the tests through ./build.ps1 Test.' }
+    $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
+    foreach ($a in @($script:StubDll, '--snapshot', $Snapshot) + $Arguments) { $psi.ArgumentList.Add($a) }
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardInput = $true
+    $psi.UseShellExecute = $false
+    $process = [System.Diagnostics.Process]::Start($psi)
+    $line = $process.StandardOutput.ReadLine()
+    if ($line -notmatch '^LISTENING (http://127\.0\.0\.1:\d+/)$') { $process.Kill(); throw "The EC2 stub did not start: '$line'" }
+    return @{ Url = $Matches[1]; Process = $process }
+}
+
+function Stop-Ec2Stub {
+    param($Stub)
+    if ($null -eq $Stub) { return }
+    try { $Stub.Process.StandardInput.Close() } catch { }
+    if (-not $Stub.Process.WaitForExit(5000)) { $Stub.Process.Kill() }
+}
+
+function Get-StubActions {
+    # Every Action the stub received, in order.
+    param($Stub)
+    @((Invoke-RestMethod -Uri ($Stub.Url + '__requests')) | ForEach-Object Action)
+}
+
+function Invoke-PwshScript {
+    # Runs a script in a fresh pwsh (the same executable as this one); returns its output lines and exit code.
+    param([Parameter(Mandatory)][string]$Script)
+    $file = Join-Path ([IO.Path]::GetTempPath()) ("pw-child-" + [guid]::NewGuid().ToString('N') + '.ps1')
+    Set-Content -LiteralPath $file -Value $Script -Encoding utf8
+    try {
+        $exe = [Environment]::ProcessPath
+        $output = if ([IO.Path]::GetFileNameWithoutExtension($exe) -eq 'dotnet') {
+            & $exe (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -File $file 2>&1
+        } else {
+            & $exe -NoProfile -NonInteractive -File $file 2>&1
+        }
+        return @{ Output = @($output | ForEach-Object { "$_" }); ExitCode = $LASTEXITCODE }
+    }
+    finally { Remove-Item -LiteralPath $file -ErrorAction SilentlyContinue }
+}

@@ -46,6 +46,9 @@ public sealed partial class NetworkModel
             .ToFrozenDictionary(g => g.Key, g => (IReadOnlyList<TransitGatewayPropagation>)g.ToList(), StringComparer.Ordinal);
         Warnings = b.Warnings.ToList();
         SourceDescription = b.SourceDescription;
+        Unreadable = b.Unreadable.ToList();
+        TransitGatewayRouteTablesWithRoutesListed = b.TransitGatewayRouteTablesWithRoutesListed.ToFrozenSet(StringComparer.Ordinal);
+        TransitGatewayRouteTablesWithPropagationsListed = b.TransitGatewayRouteTablesWithPropagationsListed.ToFrozenSet(StringComparer.Ordinal);
 
         // Indexes.
         var byAddress = new Dictionary<IpAddress, List<NetworkInterface>>();
@@ -121,6 +124,26 @@ public sealed partial class NetworkModel
     /// Same answers, different data structure, so the gain can be measured side by side in one run.
     /// </summary>
     internal bool LinearLookups { get; }
+
+    /// <summary>TGW route tables whose static routes were listed, even as an empty list (so "no routes" is known, not missing).</summary>
+    public FrozenSet<string> TransitGatewayRouteTablesWithRoutesListed { get; }
+    /// <summary>TGW route tables whose propagations were listed, even as an empty list.</summary>
+    public FrozenSet<string> TransitGatewayRouteTablesWithPropagationsListed { get; }
+
+    /// <summary>Resource kinds the source could not read (a live call was denied). Empty for snapshots read from files.</summary>
+    public IReadOnlyList<UnreadableResource> Unreadable { get; }
+
+    /// <summary>
+    /// Why <paramref name="kind"/> (one of <see cref="ResourceKinds"/>) is missing, when a read of it was refused — for all
+    /// resources of the kind, or for the one named by <paramref name="resourceId"/> (per-table calls). Null when it was read.
+    /// </summary>
+    public UnreadableResource? WhyUnreadable(string kind, string? resourceId = null)
+    {
+        foreach (var u in Unreadable)
+            if (string.Equals(u.Kind, kind, StringComparison.Ordinal) && (u.ResourceId is null || string.Equals(u.ResourceId, resourceId, StringComparison.Ordinal)))
+                return u;
+        return null;
+    }
 
     public FrozenDictionary<string, Vpc> Vpcs { get; }
     public FrozenDictionary<string, Subnet> Subnets { get; }
@@ -228,6 +251,12 @@ public sealed class NetworkModelBuilder
 {
     public string SourceDescription { get; set; } = "";
     public List<SnapshotWarning> Warnings { get; } = new();
+    /// <summary>Kinds a live source was refused (UnauthorizedOperation): the walk says Unknown where it needs them.</summary>
+    public List<UnreadableResource> Unreadable { get; } = new();
+    /// <summary>TGW route tables whose static routes were listed (a Routes list was present, perhaps empty).</summary>
+    public HashSet<string> TransitGatewayRouteTablesWithRoutesListed { get; } = new(StringComparer.Ordinal);
+    /// <summary>TGW route tables whose propagations were listed (perhaps an empty list).</summary>
+    public HashSet<string> TransitGatewayRouteTablesWithPropagationsListed { get; } = new(StringComparer.Ordinal);
     public List<Vpc> Vpcs { get; } = new();
     public List<Subnet> Subnets { get; } = new();
     public List<Instance> Instances { get; } = new();
@@ -387,4 +416,33 @@ public sealed class NetworkModelBuilder
 
     private static void Dangling(string message, ResourceOrigin origin) =>
         throw new SnapshotException(SnapshotErrorIds.DanglingReference, message, origin.SourceFile, origin.JsonPath);
+}
+
+/// <summary>The resource kinds a source can fail to read, named after the snapshot's top-level keys.</summary>
+public static class ResourceKinds
+{
+    public const string Vpcs = "Vpcs";
+    public const string Subnets = "Subnets";
+    public const string Instances = "Instances";
+    public const string NetworkInterfaces = "NetworkInterfaces";
+    public const string SecurityGroups = "SecurityGroups";
+    public const string NetworkAcls = "NetworkAcls";
+    public const string RouteTables = "RouteTables";
+    public const string PrefixLists = "PrefixLists";
+    public const string TransitGateways = "TransitGateways";
+    public const string TransitGatewayAttachments = "TransitGatewayAttachments";
+    public const string TransitGatewayVpcAttachments = "TransitGatewayVpcAttachments";
+    public const string TransitGatewayRouteTables = "TransitGatewayRouteTables";
+    public const string TransitGatewayRoutes = "TransitGatewayRoutes";
+    public const string TransitGatewayPropagations = "TransitGatewayPropagations";
+}
+
+/// <summary>
+/// A kind of resource the source was not allowed to read: <paramref name="Action"/> is the IAM action that was refused
+/// (ec2:DescribeNetworkAcls). <paramref name="ResourceId"/> narrows it to one resource for per-resource calls
+/// (a TGW route table's routes); null means every resource of the kind.
+/// </summary>
+public sealed record UnreadableResource(string Kind, string Action, string Message, string? ResourceId = null, string? AccountId = null)
+{
+    public override string ToString() => $"{Kind}{(ResourceId is null ? "" : " of " + ResourceId)} could not be read: {Action} was denied ({Message})";
 }

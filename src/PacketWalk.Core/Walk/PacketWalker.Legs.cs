@@ -1,5 +1,6 @@
 using PacketWalk.Core.Model;
 using PacketWalk.Core.Net;
+using PacketWalk.Core.Snapshot;
 
 namespace PacketWalk.Core.Walk;
 
@@ -43,6 +44,8 @@ public sealed partial class PacketWalker
             // peered in the same Region, they do (R-SG-9, R-SG-14).
             bool refsUsable = to.Interface is not null && (to.Interface.VpcId == eni.VpcId || PeeredInOneRegion(eni.VpcId, to.Interface.VpcId));
             var sg = _groups.Evaluate(eni, RuleDirection.Outbound, packet.Destination, peerEnis, refsUsable, packet.Protocol, packet.DestinationPorts, packet.IcmpType, packet.IcmpCode);
+            if (sg.DeniesAll && UnreadableRules(sg, eni, RuleDirection.Outbound) is { } deniedRead)
+                return UnreadableSecurityGroups(direction, HopStep.SecurityGroupEgress, eni, subnet, packet, trace, deniedRead);
             var hop = SecurityGroupHop(direction, HopStep.SecurityGroupEgress, eni, subnet,
                 refsUsable ? packet : packet with { GroupReferenceLossNote = $"an outbound rule's group reference matches only interfaces in {eni.VpcId} or a VPC peered with it in the same Region; across a transit gateway only inbound rules may reference groups (R-TGW-12)" }, sg);
             trace.Hops.Add(hop);
@@ -114,8 +117,22 @@ public sealed partial class PacketWalker
                 $"The packet came back to {subnet.SubnetId}: the routes form a loop.");
         var table = _model.RouteTableForSubnet(subnet, out bool isMain);
         if (table is null)
+        {
+            if (_model.WhyUnreadable(ResourceKinds.RouteTables) is { } deniedTables)
+                return StopWithHop(direction, HopStep.RouteLookup, trace, packet, subnet, OutcomeKind.Unknown, subnet.SubnetId, "UNKNOWN_RESOURCE",
+                    $"{deniedTables.Action} was denied", $"The route table of {subnet.SubnetId} could not be read ({deniedTables.Action} was denied), so where the packet goes is unknown.");
             return Stop(OutcomeKind.Unknown, trace, packet, subnet.SubnetId, "UNKNOWN_RESOURCE", null,
                 $"Neither an associated nor a main route table of {subnet.VpcId} is in the snapshot.");
+        }
+        if (_model.WhyUnreadable(ResourceKinds.PrefixLists) is { } deniedLists)
+        {
+            // A route to a prefix list we could not read may be the longest match: the lookup cannot be trusted.
+            var unread = table.Routes.Select(r => r.DestinationPrefixListId).OfType<string>().Where(pl => !_model.PrefixLists.ContainsKey(pl)).Distinct().ToList();
+            if (unread.Count > 0)
+                return StopWithHop(direction, HopStep.RouteLookup, trace, packet, subnet, OutcomeKind.Unknown, table.RouteTableId, "UNKNOWN_RESOURCE",
+                    $"routes to {string.Join(", ", unread)}; {deniedLists.Action} was denied",
+                    $"{table.RouteTableId} routes to prefix lists that could not be read ({deniedLists.Action} was denied), so the matching route is unknown.");
+        }
         var lookup = RouteResolver.Lookup(_model, table, packet.Destination);
         var mainText = isMain ? " (main route table)" : "";
         if (lookup.MissingPrefixListIds.Count > 0)
@@ -210,6 +227,8 @@ public sealed partial class PacketWalker
         {
             bool refsPreserved = packet.GroupReferenceLoss is null;
             var sg = _groups.Evaluate(target, RuleDirection.Inbound, packet.Source, packet.SourceInterfaces, refsPreserved, packet.Protocol, packet.DestinationPorts, packet.IcmpType, packet.IcmpCode);
+            if (sg.DeniesAll && UnreadableRules(sg, target, RuleDirection.Inbound) is { } deniedRead)
+                return UnreadableSecurityGroups(direction, HopStep.SecurityGroupIngress, target, subnet, packet, trace, deniedRead);
             var hop = SecurityGroupHop(direction, HopStep.SecurityGroupIngress, target, subnet, packet, sg);
             trace.Hops.Add(hop);
             if (sg.DeniesAll)
@@ -234,6 +253,24 @@ public sealed partial class PacketWalker
         };
     }
 
+    /// <summary>
+    /// A security-group check that denies only because groups (or the prefix lists their rules name) could not be read:
+    /// the groups are allow-only, so an unread rule may be the one that allows. Never a drop, never Reachable: Unknown.
+    /// </summary>
+    private UnreadableResource? UnreadableRules(SecurityGroupDecision sg, NetworkInterface eni, RuleDirection ruleDirection)
+    {
+        if (sg.MissingGroupIds.Count > 0 && _model.WhyUnreadable(ResourceKinds.SecurityGroups) is { } groups) return groups;
+        if (_model.WhyUnreadable(ResourceKinds.PrefixLists) is { } lists
+            && eni.GroupIds.Any(id => _model.SecurityGroups.TryGetValue(id, out var g)
+                && (ruleDirection == RuleDirection.Inbound ? g.IngressRules : g.EgressRules).Any(r => r.PrefixListId is { } pl && !_model.PrefixLists.ContainsKey(pl))))
+            return lists;
+        return null;
+    }
+
+    private LegOutcome UnreadableSecurityGroups(WalkDirection direction, HopStep step, NetworkInterface eni, Subnet subnet, Packet packet, Trace trace, UnreadableResource denied) =>
+        StopWithHop(direction, step, trace, packet, subnet, OutcomeKind.Unknown, eni.NetworkInterfaceId, "UNKNOWN_RESOURCE", $"{denied.Action} was denied",
+            $"The security groups of {eni.NetworkInterfaceId} (or the prefix lists their rules name) could not be read ({denied.Action} was denied); no rule that was read allows {Describe(packet)}, so whether one of the others does is unknown.");
+
     private readonly record struct NaclStep(Packet Packet, LegOutcome? Stop);
 
     /// <summary>A subnet boundary: stateless, ordered NACL rules (R-NACL-1..4) over the packet's destination-port set.</summary>
@@ -243,9 +280,12 @@ public sealed partial class PacketWalker
         var step = ruleDirection == RuleDirection.Outbound ? HopStep.NaclOutbound : HopStep.NaclInbound;
         if (acl is null)
         {
-            trace.Hops.Add(Hop(direction, step, null, subnet, packet, HopDecision.Unknown, subnet.SubnetId, "no network ACL in the snapshot", "UNKNOWN_RESOURCE", why));
-            return new NaclStep(packet, Stop(OutcomeKind.Unknown, trace, packet, subnet.SubnetId, "UNKNOWN_RESOURCE", null,
-                $"The network ACL of {subnet.SubnetId} is not in the snapshot."));
+            var denied = _model.WhyUnreadable(ResourceKinds.NetworkAcls);
+            var rule = denied is null ? "no network ACL in the snapshot" : $"{denied.Action} was denied";
+            trace.Hops.Add(Hop(direction, step, null, subnet, packet, HopDecision.Unknown, subnet.SubnetId, rule, "UNKNOWN_RESOURCE", why));
+            return new NaclStep(packet, Stop(OutcomeKind.Unknown, trace, packet, subnet.SubnetId, "UNKNOWN_RESOURCE", rule,
+                denied is null ? $"The network ACL of {subnet.SubnetId} is not in the snapshot."
+                    : $"The network ACL of {subnet.SubnetId} could not be read ({denied.Action} was denied), so whether it passes the packet is unknown."));
         }
         var peer = ruleDirection == RuleDirection.Outbound ? packet.Destination : packet.Source;
         var decision = NaclEvaluator.Evaluate(acl, ruleDirection, peer, packet.Protocol, packet.DestinationPorts, packet.IcmpType, packet.IcmpCode);

@@ -1,5 +1,6 @@
 using PacketWalk.Core.Model;
 using PacketWalk.Core.Net;
+using PacketWalk.Core.Snapshot;
 
 namespace PacketWalk.Core.Walk;
 
@@ -26,6 +27,10 @@ public sealed partial class PacketWalker
                 return StopWithHop(direction, HopStep.TgwAttachmentEntry, trace, packet, subnet, OutcomeKind.Blocked, any.TransitGatewayAttachmentId, "BAD_STATE_ATTACHMENT",
                     $"{any.TransitGatewayAttachmentId} is {any.State}", $"The VPC attachment {any.TransitGatewayAttachmentId} of {subnet.VpcId} is {any.State}; only available attachments carry traffic (R-TGW-8).",
                     transitGatewayId: transitGatewayId, attachmentId: any.TransitGatewayAttachmentId);
+            if (_model.WhyUnreadable(ResourceKinds.TransitGatewayVpcAttachments) is { } denied)
+                return StopWithHop(direction, HopStep.TgwAttachmentEntry, trace, packet, subnet, OutcomeKind.Unknown, table.RouteTableId, "UNKNOWN_RESOURCE",
+                    $"{denied.Action} was denied", $"{table.RouteTableId} routes to {transitGatewayId}, but its attachments to {subnet.VpcId} could not be read ({denied.Action} was denied).",
+                    transitGatewayId: transitGatewayId);
             return StopWithHop(direction, HopStep.TgwAttachmentEntry, trace, packet, subnet, OutcomeKind.Unknown, table.RouteTableId, "UNKNOWN_RESOURCE",
                 $"no attachment of {transitGatewayId} to {subnet.VpcId} in the snapshot",
                 $"{table.RouteTableId} routes to {transitGatewayId}, but the snapshot has no attachment of it to {subnet.VpcId}.", transitGatewayId: transitGatewayId);
@@ -96,6 +101,11 @@ public sealed partial class PacketWalker
         if (budget <= 0 || !trace.Visited.Add($"tgw:{transitGatewayId}:{arrivalAttachmentId}"))
             return Stop(OutcomeKind.Unknown, trace, packet, transitGatewayId, "LOOP", null, $"The packet came back into {transitGatewayId} from {arrivalAttachmentId}: the routes form a loop.");
         var arrival = _model.TransitGatewayAttachmentOn(transitGatewayId, arrivalAttachmentId);
+        if (arrival is null && _model.WhyUnreadable(ResourceKinds.TransitGatewayAttachments) is { } deniedAttachments)
+            return StopWithHop(direction, HopStep.TgwRouteTable, trace, packet, null, OutcomeKind.Unknown, arrivalAttachmentId, "TGW_RTB_ROUTES_ARE_UNKNOWN",
+                $"{deniedAttachments.Action} was denied",
+                $"The attachments of {transitGatewayId} could not be read ({deniedAttachments.Action} was denied), so the route table associated with {arrivalAttachmentId} is unknown.",
+                transitGatewayId: transitGatewayId, attachmentId: arrivalAttachmentId);
         if (arrival is null)
             return StopWithHop(direction, HopStep.TgwRouteTable, trace, packet, null, OutcomeKind.Unknown, arrivalAttachmentId, "TGW_RTB_ROUTES_ARE_UNKNOWN",
                 $"{arrivalAttachmentId} not in describe-transit-gateway-attachments of {transitGatewayId}",
@@ -112,6 +122,11 @@ public sealed partial class PacketWalker
                 transitGatewayId: transitGatewayId, attachmentId: arrivalAttachmentId, tgwRouteTableId: arrival.AssociatedRouteTableId);
 
         var routeTableId = arrival.AssociatedRouteTableId;
+        if ((_model.WhyUnreadable(ResourceKinds.TransitGatewayRoutes, routeTableId) ?? _model.WhyUnreadable(ResourceKinds.TransitGatewayPropagations, routeTableId)) is { } deniedRoutes)
+            // Static routes outrank propagated ones (R-TGW-15): with either half unread no lookup can be trusted.
+            return StopWithHop(direction, HopStep.TgwRouteTable, trace, packet, null, OutcomeKind.Unknown, routeTableId, "TGW_RTB_ROUTES_ARE_UNKNOWN",
+                $"{deniedRoutes.Action} was denied", $"The routes of {routeTableId} could not be read ({deniedRoutes.Action} was denied).",
+                transitGatewayId: transitGatewayId, attachmentId: arrivalAttachmentId, tgwRouteTableId: routeTableId);
         var lookup = TgwRouteResolver.Lookup(_model, routeTableId, packet.Destination);
         var gapNote = lookup.Gaps.Count == 0 ? null
             : $"TGW_RTB_ROUTES_ARE_UNKNOWN: part of {routeTableId} is not in the snapshot ({string.Join("; ", lookup.Gaps)}); a more specific route there would change this";

@@ -68,7 +68,9 @@ internal static class RouteIndexes
     public static PrefixTrie<TgwCandidate, TgwRouteLookup> ForTgwRouteTable(NetworkModel model, string routeTableId)
     {
         var gaps = new List<string>();
-        var known = model.TransitGatewayRoutes.ContainsKey(routeTableId) || model.TransitGatewayPropagations.ContainsKey(routeTableId);
+        // As LookupByScan: known when a route or propagation is listed, or both lists were read and are empty.
+        var known = model.TransitGatewayRoutes.ContainsKey(routeTableId) || model.TransitGatewayPropagations.ContainsKey(routeTableId)
+            || (model.TransitGatewayRouteTablesWithRoutesListed.Contains(routeTableId) && model.TransitGatewayRouteTablesWithPropagationsListed.Contains(routeTableId));
         var builder = new PrefixTrie<TgwCandidate, TgwRouteLookup>.Builder();
         int order = 0;
         foreach (var route in TgwRouteResolver.RoutesOf(model, routeTableId, gaps))

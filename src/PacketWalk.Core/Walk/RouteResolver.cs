@@ -104,7 +104,9 @@ public static class TgwRouteResolver
                 }
                 var target = new[] { new TransitGatewayRouteTarget(p.TransitGatewayAttachmentId, vpcId, "vpc") };
                 foreach (var cidr in vpc.AllCidrs)
-                    routes.Add(new TransitGatewayRoute(routeTableId, cidr, null, TgwRouteType.Propagated, "active", target));
+                    // A live read (search without a type filter) lists the propagated route itself: do not add it twice.
+                    if (!routes.Any(r => r.Type == TgwRouteType.Propagated && r.DestinationCidr == cidr && r.Targets.Any(t => t.TransitGatewayAttachmentId == p.TransitGatewayAttachmentId)))
+                        routes.Add(new TransitGatewayRoute(routeTableId, cidr, null, TgwRouteType.Propagated, "active", target));
             }
         }
         return routes;
@@ -118,7 +120,9 @@ public static class TgwRouteResolver
     internal static TgwRouteLookup LookupByScan(NetworkModel model, string routeTableId, IpAddress destination)
     {
         var gaps = new List<string>();
-        var known = model.TransitGatewayRoutes.ContainsKey(routeTableId) || model.TransitGatewayPropagations.ContainsKey(routeTableId);
+        // Known: some route or propagation is listed, or both lists were read and are empty (then the table routes nothing).
+        var known = model.TransitGatewayRoutes.ContainsKey(routeTableId) || model.TransitGatewayPropagations.ContainsKey(routeTableId)
+            || (model.TransitGatewayRouteTablesWithRoutesListed.Contains(routeTableId) && model.TransitGatewayRouteTablesWithPropagationsListed.Contains(routeTableId));
         TgwRouteCandidate? best = null;
         var suppressed = new List<TgwRouteCandidate>();
         foreach (var route in RoutesOf(model, routeTableId, gaps))

@@ -2,9 +2,9 @@ using System.Collections;
 using System.Globalization;
 using System.IO;
 using System.Management.Automation;
-using Amazon.Runtime;
 using PacketWalk.Core.FlowLogs;
-using PacketWalk.PowerShell.FlowLogs;
+using PacketWalk.Core.Live;
+using PacketWalk.PowerShell.Aws;
 
 namespace PacketWalk.PowerShell.Cmdlets;
 
@@ -72,9 +72,12 @@ public abstract class FlowLogCmdletBase : PacketWalkCmdlet
     [Alias("AWSProfilesLocation", "ProfilesLocation")]
     public string? ProfileLocation { get; set; }
 
-    /// <summary>An SDK credentials object (Amazon.Runtime.AWSCredentials), e.g. from Get-AWSCredential.</summary>
+    /// <summary>
+    /// An SDK credentials object (Amazon.Runtime.AWSCredentials), e.g. from Get-AWSCredential. Typed object so that
+    /// PacketWalk loads no AWS SDK until it reads AWS (see LiveAwsLoader).
+    /// </summary>
     [Parameter]
-    public AWSCredentials? Credential { get; set; }
+    public object? Credential { get; set; }
 
     /// <summary>Send S3 requests to this endpoint instead of AWS's (LocalStack, moto).</summary>
     [Parameter]
@@ -245,51 +248,41 @@ public abstract class FlowLogCmdletBase : PacketWalkCmdlet
     protected IEnumerable<FlowLogRecord> ReadS3()
     {
         _cancel ??= new CancellationTokenSource();
-        var options = new S3ConnectionOptions
+        // Credentials and region in AWS.Tools' order, resolved by the same code as the live walks (PacketWalk.Aws).
+        var request = new LiveCredentialRequest
         {
-            AccessKey = AccessKey, SecretKey = SecretKey, SessionToken = SessionToken, Credential = Credential, ProfileName = ProfileName,
+            AccessKey = AccessKey, SecretKey = SecretKey, SessionToken = SessionToken,
+            Credential = Credential is PSObject pso ? pso.BaseObject : Credential, ProfileName = ProfileName,
             ProfileLocation = ProfileLocation is null ? null : SessionState.Path.GetUnresolvedProviderPathFromPSPath(ProfileLocation),
             Region = Region, EndpointUrl = EndpointUrl,
         };
-        S3FlowLogSource source;
+        IFlowLogObjectStore store;
         IReadOnlyList<string> keys;
         try
         {
-            source = new S3FlowLogSource(options, SessionState.PSVariable.GetValue("StoredAWSRegion") as string, WriteDebug);
-            keys = source.ListLogKeys(S3BucketName!, S3KeyPrefix, StartTimeOffset, EndTimeOffset, _cancel.Token);
+            var aws = LiveAwsLoader.Get();
+            var sessions = aws.OpenSessions(request, new PowerShellShellDefaults(this), WriteDebug, AwsReadingCmdlet.SilentObserver, _cancel.Token);
+            store = aws.OpenFlowLogStore(sessions);
+            keys = store.ListLogKeys(S3BucketName!, S3KeyPrefix, StartTimeOffset, EndTimeOffset, _cancel.Token);
         }
-        catch (S3FlowLogException ex)
+        catch (LiveAwsException ex)
         {
-            ThrowTerminatingError(S3Error(ex, $"s3://{S3BucketName}/{S3KeyPrefix}"));
+            ThrowTerminatingError(AwsReadingCmdlet.LiveError(ex, $"s3://{S3BucketName}/{S3KeyPrefix}"));
             yield break;
         }
-        using (source)
+        using (store)
         {
             WriteVerbose($"s3://{S3BucketName}/{S3KeyPrefix}: {keys.Count} log object(s)");
             foreach (var key in keys)
             {
                 Stream stream;
-                try { stream = source.Open(S3BucketName!, key, _cancel.Token); }
-                catch (S3FlowLogException ex) { WriteError(S3Error(ex, $"s3://{S3BucketName}/{key}")); continue; }
+                try { stream = store.Open(S3BucketName!, key, _cancel.Token); }
+                catch (LiveAwsException ex) { WriteError(AwsReadingCmdlet.LiveError(ex, $"s3://{S3BucketName}/{key}")); continue; }
                 using (stream)
                     foreach (var r in ReadStream(stream, $"s3://{S3BucketName}/{key}"))
                         yield return r;
             }
         }
-    }
-
-    private static ErrorRecord S3Error(S3FlowLogException ex, string target)
-    {
-        var category = ex.ErrorId switch
-        {
-            S3FlowLogErrorIds.BucketNotFound => ErrorCategory.ObjectNotFound,
-            S3FlowLogErrorIds.AccessDenied => ErrorCategory.PermissionDenied,
-            S3FlowLogErrorIds.NoCredentials => ErrorCategory.AuthenticationError,
-            S3FlowLogErrorIds.ProfileNotFound => ErrorCategory.ObjectNotFound,
-            S3FlowLogErrorIds.ReadFailed => ErrorCategory.ReadError,
-            _ => ErrorCategory.InvalidArgument,
-        };
-        return new ErrorRecord(ex, ex.ErrorId, category, target);
     }
 
     /// <summary>Statistics of file reads, for -Verbose.</summary>

@@ -1,12 +1,19 @@
 using System.Management.Automation;
+using PacketWalk.Core.Live;
 using PacketWalk.Core.Net;
 using PacketWalk.Core.Walk;
+using PacketWalk.PowerShell.Aws;
 
 namespace PacketWalk.PowerShell.Cmdlets;
 
-/// <summary>The parameters and the walk shared by Get-PacketPath and Test-PacketPath.</summary>
-public abstract class PacketPathCommandBase : PacketWalkCmdlet
+/// <summary>
+/// The parameters and the walk shared by Get-PacketPath and Test-PacketPath: on a snapshot (-Snapshot), or live against
+/// AWS with the common credential parameters when -Snapshot is not given.
+/// </summary>
+public abstract class PacketPathCommandBase : AwsReadingCmdlet
 {
+    public const string SnapshotParameterSet = "Snapshot";
+
     public const string InvalidProtocolId = "PacketWalkInvalidProtocol";
     public const string PortRequiredId = "PacketWalkPortRequired";
 
@@ -83,15 +90,22 @@ public abstract class PacketPathCommandBase : PacketWalkCmdlet
     [ValidateNotNullOrEmpty]
     public string? DestinationIp { get; set; }
 
-    /// <summary>A snapshot folder or file path, or an object from Import-PacketWalkSnapshot.</summary>
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    /// <summary>A snapshot folder or file path, or an object from Import-PacketWalkSnapshot. Without it the walk reads live AWS.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = SnapshotParameterSet, ValueFromPipelineByPropertyName = true)]
     [SnapshotTransformation]
     [ValidateNotNull]
     public object Snapshot { get; set; } = null!;
 
+    /// <summary>The AWS region to read (live walks). Default: AWS.Tools' order ($StoredAWSRegion, profile, AWS_REGION, …).</summary>
+    [Parameter(ParameterSetName = LiveParameterSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("RegionToCall")]
+    [ValidateNotNullOrEmpty]
+    public string? Region { get; set; }
+
+    protected override IReadOnlyList<string> RegionNames => Region is null ? Array.Empty<string>() : new[] { Region };
+
     protected override void ProcessRecord()
     {
-        var snapshot = ResolveSnapshot(Snapshot);
         if (!TryBuildPacket(out var protocol)) return;
 
         var sources = EndpointArgument.ToIds(Source, nameof(Source));
@@ -99,6 +113,7 @@ public abstract class PacketPathCommandBase : PacketWalkCmdlet
         if (sources.Count == 0) { WriteError(InputError(WalkErrorIds.InvalidEndpoint, ErrorCategory.InvalidArgument, "-Source names no instance, network interface or IP address.", Source)); return; }
         if (destinations.Count == 0) { WriteError(InputError(WalkErrorIds.InvalidEndpoint, ErrorCategory.InvalidArgument, "-Destination names no instance, network interface or IP address.", Destination)); return; }
 
+        var snapshot = ParameterSetName == SnapshotParameterSet ? ResolveSnapshot(Snapshot) : LiveSnapshot(sources.Concat(destinations).Concat(new[] { SourceIp, DestinationIp }.OfType<string>()).ToList());
         var walker = snapshot.GetWalker();
         foreach (var source in sources)
             foreach (var destination in destinations)
@@ -141,6 +156,27 @@ public abstract class PacketPathCommandBase : PacketWalkCmdlet
 
     /// <summary>True when the walk should go on past each block and list every blocker (Test-PacketPath -AllBlockers).</summary>
     protected virtual bool WalkAllBlockers => false;
+
+    /// <summary>
+    /// Reads from live AWS what walks between these endpoints need (each piped input reads afresh: the estate may have
+    /// changed), and returns a walker over it. Refused kinds were written as warnings and make the walk say Unknown there.
+    /// </summary>
+    private PacketWalkSnapshot LiveSnapshot(IReadOnlyList<string> endpoints)
+    {
+        var (aws, sessions) = OpenSessions(Region);
+        var read = RunLive(observer => aws.ReadForWalk(sessions, endpoints, observer, Cancellation), "reading AWS");
+        try
+        {
+            // Wrapped like a loaded snapshot, so a live result draws and formats as one read from files does.
+            var model = read.BuildModel();
+            return new PacketWalkSnapshot(sessions.Descriptions.Select(d => "live: " + d).ToList(), model, model.Warnings, read.Elapsed);
+        }
+        catch (LiveAwsException ex)
+        {
+            ThrowTerminatingError(LiveError(ex));
+            return null!;
+        }
+    }
 
     /// <summary>Writes one walk's output.</summary>
     protected abstract void Emit(PacketPathResult result);

@@ -4,12 +4,12 @@ using PacketWalk.Core.Walk;
 namespace PacketWalk.PowerShell.Cmdlets;
 
 /// <summary>
-/// <para type="synopsis">Tests whether a packet gets from a source to a destination and back, in a saved AWS network snapshot.</para>
+/// <para type="synopsis">Tests whether a packet gets from a source to a destination and back, in live AWS (read-only calls) or a saved snapshot.</para>
 /// <para type="description">Writes one PacketPathResult per walk (Verdict, BlockedAt, Reason, ForwardPath, ReturnPath, Hops). With -Quiet, writes only the Reachable boolean.
 /// With -AllBlockers the walk also goes on past each block as if it had been fixed, forward and return, and lists every check that would block in Blockers
 /// (path order; the first decides Verdict); a block whose fix changes the path (a missing route) ends the list. Pipe the result to Get-PacketPathFix for the changes.</para>
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "PacketPath")]
+[Cmdlet(VerbsDiagnostic.Test, "PacketPath", DefaultParameterSetName = LiveParameterSet)]
 [OutputType(typeof(PacketPathResult), typeof(bool))]
 public sealed class TestPacketPathCommand : PacketPathCommandBase
 {

@@ -37,6 +37,12 @@ internal static class BuilderLists
     public static void AppendAll(NetworkModelBuilder target, IReadOnlyList<NetworkModelBuilder> parts)
     {
         foreach (var merge in BuilderMerges) merge(target, parts);
+        // The sets of TGW route tables whose route and propagation lists were read (perhaps empty) are not lists.
+        foreach (var part in parts)
+        {
+            target.TransitGatewayRouteTablesWithRoutesListed.UnionWith(part.TransitGatewayRouteTablesWithRoutesListed);
+            target.TransitGatewayRouteTablesWithPropagationsListed.UnionWith(part.TransitGatewayRouteTablesWithPropagationsListed);
+        }
         var states = parts.Select(p => p.ReaderState).OfType<SnapshotReaderState>().ToList();
         if (states.Count == 0) return;
         var targetState = target.ReaderState ??= new SnapshotReaderState();

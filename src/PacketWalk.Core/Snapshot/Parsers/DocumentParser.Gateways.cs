@@ -69,6 +69,7 @@ internal sealed partial class DocumentParser
     private void ParseTransitGatewayRoutes(JsonElement o, string path)
     {
         var rt = ReqStr(o, path, "TransitGatewayRouteTableId");
+        if (TryArray(o, path, "Routes", out _)) _b.TransitGatewayRouteTablesWithRoutesListed.Add(rt);
         foreach (var (el, p) in Objects(o, path, "Routes"))
             _b.TransitGatewayRoutes.Add(ParseTransitGatewayRoute(el, p, rt));
     }
@@ -95,6 +96,7 @@ internal sealed partial class DocumentParser
     private void ParseTransitGatewayPropagations(JsonElement o, string path)
     {
         var rt = ReqStr(o, path, "TransitGatewayRouteTableId");
+        if (TryArray(o, path, "TransitGatewayRouteTablePropagations", out _)) _b.TransitGatewayRouteTablesWithPropagationsListed.Add(rt);
         foreach (var (el, p) in Objects(o, path, "TransitGatewayRouteTablePropagations"))
             _b.TransitGatewayPropagations.Add(new TransitGatewayPropagation(rt, ReqStr(el, p, "TransitGatewayAttachmentId"),
                 Str(el, p, "ResourceId"), Str(el, p, "ResourceType"), Str(el, p, "State") ?? "enabled"));

@@ -1,30 +1,11 @@
 using System.IO;
 using Amazon;
 using Amazon.Runtime;
-using Amazon.Runtime.CredentialManagement;
 using Amazon.S3;
 using Amazon.S3.Model;
 using PacketWalk.Core.FlowLogs;
 
-namespace PacketWalk.PowerShell.FlowLogs;
-
-/// <summary>The credential, region and endpoint parameters as bound (AWS.Tools' names).</summary>
-/// <remarks>
-/// INTERIM: issue 4 (live reads) owns the AWS.Tools credential chain (AwsSessionFactory). Until it is on main this
-/// handles only the explicit parameters and otherwise leaves credentials and region to the SDK's own default chain
-/// (environment, AWS_PROFILE, default profile, container, instance profile) after $StoredAWSRegion. Unify with it.
-/// </remarks>
-public sealed class S3ConnectionOptions
-{
-    public string? AccessKey { get; init; }
-    public string? SecretKey { get; init; }
-    public string? SessionToken { get; init; }
-    public AWSCredentials? Credential { get; init; }
-    public string? ProfileName { get; init; }
-    public string? ProfileLocation { get; init; }
-    public string? Region { get; init; }
-    public string? EndpointUrl { get; init; }
-}
+namespace PacketWalk.Aws.FlowLogs;
 
 /// <summary>Why S3 could not be read; <see cref="ErrorId"/> is stable.</summary>
 public sealed class S3FlowLogException : Exception
@@ -35,10 +16,6 @@ public sealed class S3FlowLogException : Exception
 
 public static class S3FlowLogErrorIds
 {
-    public const string IncompleteKeys = "PacketWalkFlowLogS3IncompleteKeys";
-    public const string ProfileNotFound = "PacketWalkFlowLogS3ProfileNotFound";
-    public const string InvalidRegion = "PacketWalkFlowLogS3InvalidRegion";
-    public const string InvalidEndpointUrl = "PacketWalkFlowLogS3InvalidEndpointUrl";
     public const string NoCredentials = "PacketWalkFlowLogS3NoCredentials";
     public const string BucketNotFound = "PacketWalkFlowLogS3BucketNotFound";
     public const string AccessDenied = "PacketWalkFlowLogS3AccessDenied";
@@ -54,66 +31,25 @@ public sealed class S3FlowLogSource : IDisposable
 {
     private readonly IAmazonS3 _client;
 
-    public S3FlowLogSource(S3ConnectionOptions options, string? shellRegion, Action<string> debug)
+    /// <param name="session">Credentials, region and endpoint, resolved in AWS.Tools' order by <see cref="AwsSessionFactory"/>.</param>
+    public S3FlowLogSource(AwsSession session)
     {
-        _client = CreateClient(options, shellRegion, debug);
+        _client = CreateClient(session);
     }
 
-    internal static AmazonS3Client CreateClient(S3ConnectionOptions o, string? shellRegion, Action<string> debug)
+    internal static AmazonS3Client CreateClient(AwsSession session)
     {
         var config = new AmazonS3Config { RetryMode = RequestRetryMode.Standard };
-        var regionName = o.Region ?? shellRegion;
-        RegionEndpoint? region = null;
-        if (regionName is not null)
+        if (session.EndpointUrl is not null)
         {
-            region = RegionEndpoint.GetBySystemName(regionName);
-            if (region.DisplayName == "Unknown" && o.EndpointUrl is null)
-                throw new S3FlowLogException(S3FlowLogErrorIds.InvalidRegion, $"'{regionName}' is not an AWS region name (e.g. us-east-1).");
-            debug($"Region obtained from {(o.Region is not null ? "the -Region parameter" : "$StoredAWSRegion")} with value '{regionName}'");
-        }
-        else debug("Region left to the SDK's default chain (AWS_REGION, profile)");
-        if (o.EndpointUrl is not null)
-        {
-            if (!Uri.TryCreate(o.EndpointUrl, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
-                throw new S3FlowLogException(S3FlowLogErrorIds.InvalidEndpointUrl, $"-EndpointUrl '{o.EndpointUrl}' is not an http(s) URL.");
             // As AWS.Tools' -EndpointUrl: the URL replaces the endpoint, the region still signs. Stand-ins (moto,
             // LocalStack) serve buckets by path, not by host name.
-            config.ServiceURL = o.EndpointUrl;
+            config.ServiceURL = session.EndpointUrl;
             config.ForcePathStyle = true;
-            config.AuthenticationRegion = regionName ?? "us-east-1";
+            config.AuthenticationRegion = session.Region.SystemName;
         }
-        else if (region is not null) config.RegionEndpoint = region;
-
-        var credentials = ExplicitCredentials(o, debug);
-        return credentials is null ? new AmazonS3Client(config) : new AmazonS3Client(credentials, config);
-    }
-
-    /// <summary>The credentials the parameters name, or null to let the SDK's default chain decide.</summary>
-    private static AWSCredentials? ExplicitCredentials(S3ConnectionOptions o, Action<string> debug)
-    {
-        if (o.AccessKey is not null || o.SecretKey is not null)
-        {
-            if (string.IsNullOrEmpty(o.AccessKey) || string.IsNullOrEmpty(o.SecretKey))
-                throw new S3FlowLogException(S3FlowLogErrorIds.IncompleteKeys, "-AccessKey and -SecretKey go together: give both.");
-            debug("Credentials obtained from the -AccessKey/-SecretKey parameters");
-            return o.SessionToken is null ? new BasicAWSCredentials(o.AccessKey, o.SecretKey) : new SessionAWSCredentials(o.AccessKey, o.SecretKey, o.SessionToken);
-        }
-        if (o.Credential is not null)
-        {
-            debug("Credentials obtained from the -Credential parameter");
-            return o.Credential;
-        }
-        if (o.ProfileName is not null)
-        {
-            var chain = new CredentialProfileStoreChain(o.ProfileLocation);
-            if (!chain.TryGetAWSCredentials(o.ProfileName, out var fromProfile))
-                throw new S3FlowLogException(S3FlowLogErrorIds.ProfileNotFound,
-                    $"The credential profile '{o.ProfileName}' was not found{(o.ProfileLocation is null ? "" : $" in {o.ProfileLocation}")}.");
-            debug($"Credentials obtained from the -ProfileName parameter (profile '{o.ProfileName}')");
-            return fromProfile;
-        }
-        debug("Credentials left to the SDK's default chain (environment, AWS_PROFILE, default profile, container, instance profile)");
-        return null;
+        else config.RegionEndpoint = session.Region;
+        return new AmazonS3Client(session.Credentials, config);
     }
 
     /// <summary>The log objects under the prefix, sorted by key; day folders wholly outside the window are skipped.</summary>
