@@ -9,7 +9,12 @@ public class IamPolicyTests
 {
     private static (HashSet<string> Walk, HashSet<string> All) Policy()
     {
-        var text = File.ReadAllText(Path.Combine(RepoRoot(), "docs", "readme", "issue4-live.md"));
+        // The policy is the README's "Least-privilege IAM policy" section (up to the next heading).
+        var readme = File.ReadAllText(Path.Combine(RepoRoot(), "README.md"));
+        var start = readme.IndexOf("### Least-privilege IAM policy", StringComparison.Ordinal);
+        Assert.True(start >= 0, "README.md has no 'Least-privilege IAM policy' section");
+        var end = readme.IndexOf("\n#", start + 10, StringComparison.Ordinal);
+        var text = end < 0 ? readme[start..] : readme[start..end];
         static HashSet<string> Actions(string s) => Regex.Matches(s, "\"ec2:([A-Za-z]+)\"").Select(m => m.Groups[1].Value).ToHashSet(StringComparer.Ordinal);
         var all = Actions(text);
         return (all, all);
