@@ -396,23 +396,77 @@ public sealed class NetworkModelBuilder
             if (i.SubnetId is not null && !subnets.ContainsKey(i.SubnetId) && (i.State is null || i.State == "running"))
                 Dangling($"instance {i.InstanceId} names subnet {i.SubnetId}, which is not in the snapshot", i.Origin);
 
-        foreach (var acl in NetworkAcls)
-            foreach (var s in acl.AssociatedSubnetIds)
-                if (!subnets.ContainsKey(s) && vpcs.Contains(acl.VpcId))
-                    Dangling($"network ACL {acl.NetworkAclId} is associated with subnet {s}, which is not in the snapshot", acl.Origin);
+        foreach (var e in NetworkInterfaces)
+            if (subnets.TryGetValue(e.SubnetId, out var own) && own.VpcId != e.VpcId)
+                Inconsistent($"network interface {e.NetworkInterfaceId} says VPC {e.VpcId}, but its subnet {e.SubnetId} is in {own.VpcId}", e.Origin, "VpcId");
 
+        // R-NACL-9: each subnet has exactly one NACL, of its own VPC; each VPC one default NACL.
+        var aclOfSubnet = new Dictionary<string, string>(StringComparer.Ordinal);
+        var defaultAcl = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var acl in NetworkAcls)
+        {
+            if (acl.IsDefault && !defaultAcl.TryAdd(acl.VpcId, acl.NetworkAclId))
+                Inconsistent($"VPC {acl.VpcId} has two default network ACLs, {defaultAcl[acl.VpcId]} and {acl.NetworkAclId}", acl.Origin, "IsDefault");
+            foreach (var s in acl.AssociatedSubnetIds)
+            {
+                if (!subnets.TryGetValue(s, out var subnet))
+                {
+                    if (vpcs.Contains(acl.VpcId))
+                        Dangling($"network ACL {acl.NetworkAclId} is associated with subnet {s}, which is not in the snapshot", acl.Origin);
+                    continue;
+                }
+                if (subnet.VpcId != acl.VpcId)
+                    Inconsistent($"network ACL {acl.NetworkAclId} of {acl.VpcId} is associated with subnet {s} of {subnet.VpcId}; a subnet takes a network ACL of its own VPC", acl.Origin, "Associations");
+                if (!aclOfSubnet.TryAdd(s, acl.NetworkAclId) && aclOfSubnet[s] != acl.NetworkAclId)
+                    Inconsistent($"subnet {s} is associated with two network ACLs, {aclOfSubnet[s]} and {acl.NetworkAclId}; AWS gives a subnet exactly one", acl.Origin, "Associations");
+            }
+        }
+
+        // R-RT-1: each subnet has exactly one route table, of its own VPC; each VPC one main table.
+        var tableOfSubnet = new Dictionary<string, string>(StringComparer.Ordinal);
+        var mainTable = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var rt in RouteTables)
             foreach (var a in rt.Associations)
-                if (a.SubnetId is not null && !subnets.ContainsKey(a.SubnetId) && vpcs.Contains(rt.VpcId))
-                    Dangling($"route table {rt.RouteTableId} is associated with subnet {a.SubnetId}, which is not in the snapshot", rt.Origin);
+            {
+                if (a.Main && !mainTable.TryAdd(rt.VpcId, rt.RouteTableId) && mainTable[rt.VpcId] != rt.RouteTableId)
+                    Inconsistent($"VPC {rt.VpcId} has two main route tables, {mainTable[rt.VpcId]} and {rt.RouteTableId}", rt.Origin, "Associations");
+                if (a.SubnetId is null) continue;
+                if (!subnets.TryGetValue(a.SubnetId, out var subnet))
+                {
+                    if (vpcs.Contains(rt.VpcId))
+                        Dangling($"route table {rt.RouteTableId} is associated with subnet {a.SubnetId}, which is not in the snapshot", rt.Origin);
+                    continue;
+                }
+                if (subnet.VpcId != rt.VpcId)
+                    Inconsistent($"route table {rt.RouteTableId} of {rt.VpcId} is associated with subnet {a.SubnetId} of {subnet.VpcId}; a subnet takes a route table of its own VPC", rt.Origin, "Associations");
+                if (!tableOfSubnet.TryAdd(a.SubnetId, rt.RouteTableId) && tableOfSubnet[a.SubnetId] != rt.RouteTableId)
+                    Inconsistent($"subnet {a.SubnetId} is associated with two route tables, {tableOfSubnet[a.SubnetId]} and {rt.RouteTableId}; AWS gives a subnet exactly one", rt.Origin, "Associations");
+            }
 
         // An attachment whose VPC is in the snapshot must have its subnets there too; a VPC of another account may be absent.
+        // R-TGW-1: the subnets are the attachment's own VPC's, one per AZ.
         foreach (var att in TransitGatewayVpcAttachments)
-            if (vpcs.Contains(att.VpcId))
-                foreach (var s in att.SubnetIds)
-                    if (!subnets.ContainsKey(s))
+        {
+            var azs = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var s in att.SubnetIds)
+            {
+                if (!subnets.TryGetValue(s, out var subnet))
+                {
+                    if (vpcs.Contains(att.VpcId))
                         Dangling($"transit gateway attachment {att.TransitGatewayAttachmentId} names subnet {s}, which is not in the snapshot", att.Origin);
+                    continue;
+                }
+                if (subnet.VpcId != att.VpcId)
+                    Inconsistent($"transit gateway attachment {att.TransitGatewayAttachmentId} to {att.VpcId} names subnet {s} of {subnet.VpcId}", att.Origin, "SubnetIds");
+                if (subnet.AvailabilityZone.Length > 0 && !azs.TryAdd(subnet.AvailabilityZone, s) && azs[subnet.AvailabilityZone] != s)
+                    Inconsistent($"transit gateway attachment {att.TransitGatewayAttachmentId} names two subnets in {subnet.AvailabilityZone}, {azs[subnet.AvailabilityZone]} and {s}; an attachment has one subnet per Availability Zone (R-TGW-1)", att.Origin, "SubnetIds");
+            }
+        }
     }
+
+    private static void Inconsistent(string message, ResourceOrigin origin, string field) =>
+        throw new SnapshotException(SnapshotErrorIds.Inconsistent, message, origin.SourceFile,
+            origin.JsonPath is null ? null : origin.JsonPath + "." + field);
 
     private static void Dangling(string message, ResourceOrigin origin) =>
         throw new SnapshotException(SnapshotErrorIds.DanglingReference, message, origin.SourceFile, origin.JsonPath);

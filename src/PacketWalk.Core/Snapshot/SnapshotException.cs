@@ -32,6 +32,8 @@ public static class SnapshotErrorIds
     public const string DanglingReference = "SnapshotDanglingReference";
     public const string DuplicateId = "SnapshotDuplicateId";
     public const string Empty = "SnapshotEmpty";
+    /// <summary>Resources that each look fine but contradict one another (a route table of one VPC on a subnet of another).</summary>
+    public const string Inconsistent = "SnapshotInconsistent";
 }
 
 public sealed record SnapshotWarning(string Message, string? File, string? JsonPath)

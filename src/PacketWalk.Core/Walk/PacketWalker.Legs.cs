@@ -115,6 +115,7 @@ public sealed partial class PacketWalker
         if (budget <= 0 || !trace.Visited.Add($"route:{subnet.SubnetId}"))
             return Stop(OutcomeKind.Unknown, trace, packet, subnet.SubnetId, "LOOP", null,
                 $"The packet came back to {subnet.SubnetId}: the routes form a loop.");
+        if (!trace.Work.TryTake()) return WorkBudgetSpent(trace, packet, subnet.SubnetId);
         var table = _model.RouteTableForSubnet(subnet, out bool isMain);
         if (table is null)
         {
@@ -135,6 +136,16 @@ public sealed partial class PacketWalker
         }
         var lookup = RouteResolver.Lookup(_model, table, packet.Destination);
         var mainText = isMain ? " (main route table)" : "";
+        if (lookup.Unresolved.Count > 0)
+        {
+            var lists = lookup.Unresolved.Select(r => r.DestinationPrefixListId!).Distinct(StringComparer.Ordinal).ToList();
+            var hop = RouteHop(direction, subnet, table, packet, HopDecision.Unknown,
+                $"{lookup.Route?.Text ?? "no CIDR route"}; prefix lists not in the snapshot: {string.Join(", ", lists)}{mainText}", "UNKNOWN_RESOURCE");
+            trace.Hops.Add(hop);
+            return Stop(OutcomeKind.Unknown, trace, packet, table.RouteTableId, "UNKNOWN_RESOURCE", hop.Rule,
+                $"Route table {table.RouteTableId} routes to {string.Join(", ", lists)}, which {(lists.Count == 1 ? "is" : "are")} not in the snapshot; "
+                + $"{(lists.Count == 1 ? "its" : "their")} entries may match {packet.Destination} more specifically than {lookup.Route?.DestinationText ?? "any listed route"} (R-RT-7).");
+        }
         if (lookup.MissingPrefixListIds.Count > 0)
             trace.Note($"{table.RouteTableId} routes to prefix list{(lookup.MissingPrefixListIds.Count == 1 ? "" : "s")} {string.Join(", ", lookup.MissingPrefixListIds)}, not in the snapshot; {(lookup.Route is null ? "one of them may match" : "a more specific entry in one of them would win")} {packet.Destination}");
         if (lookup.Route is null && lookup.MissingPrefixListIds.Count > 0)
@@ -231,6 +242,8 @@ public sealed partial class PacketWalker
                 return UnreadableSecurityGroups(direction, HopStep.SecurityGroupIngress, target, subnet, packet, trace, deniedRead);
             var hop = SecurityGroupHop(direction, HopStep.SecurityGroupIngress, target, subnet, packet, sg);
             trace.Hops.Add(hop);
+            if (sg.DeniesAll && hop.Decision == HopDecision.Unknown)
+                return Stop(OutcomeKind.Unknown, trace, packet, target.NetworkInterfaceId, hop.Reason!, hop.Rule, MissingGroupsExplanation(target, sg, "inbound", packet));
             if (sg.DeniesAll)
             {
                 if (SecurityGroupStop(trace, packet, target, hop, sg, RuleDirection.Inbound) is { } stop) return stop;
@@ -328,6 +341,20 @@ public sealed partial class PacketWalker
         trace.FirstNarrowing ??= hop;
         trace.PortDrops.Add(new PortDrop(denied, hop, reason, deniedRule));
         return packet with { DestinationPorts = allowed };
+    }
+
+    private static LegOutcome WorkBudgetSpent(Trace trace, Packet packet, string at) =>
+        Stop(OutcomeKind.Unknown, trace, packet, at, WalkBudgetExceeded, null,
+            $"The walk gave up at {at} after {Trace.MaxRoutingDecisions} routing decisions across its alternative paths (ECMP and Availability Zone choices multiply them); the estate has too many alternatives to check them all.");
+
+    /// <summary>Our own code (Reachability Analyzer has none): the walk stopped because its alternatives outgrew the work budget.</summary>
+    public const string WalkBudgetExceeded = "WALK_BUDGET_EXCEEDED";
+
+    private static string MissingGroupsExplanation(NetworkInterface eni, SecurityGroupDecision sg, string direction, Packet packet)
+    {
+        var missing = sg.MissingGroupIds.Concat(sg.UnresolvedPrefixListRules.Select(r => r.PrefixListId!)).Distinct(StringComparer.Ordinal).ToList();
+        return $"No rule of {eni.NetworkInterfaceId}'s security groups that the snapshot resolves allows {direction} {Describe(packet)}, and {string.Join(", ", missing)} "
+            + $"{(missing.Count == 1 ? "is" : "are")} not in the snapshot: {(missing.Count == 1 ? "it" : "they")} may allow it.";
     }
 
     private static string? JoinNotes(string? a, string? b) => a is null ? b : b is null ? a : $"{a}; {b}";

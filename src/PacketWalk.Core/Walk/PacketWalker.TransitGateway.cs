@@ -100,6 +100,7 @@ public sealed partial class PacketWalker
     {
         if (budget <= 0 || !trace.Visited.Add($"tgw:{transitGatewayId}:{arrivalAttachmentId}"))
             return Stop(OutcomeKind.Unknown, trace, packet, transitGatewayId, "LOOP", null, $"The packet came back into {transitGatewayId} from {arrivalAttachmentId}: the routes form a loop.");
+        if (!trace.Work.TryTake()) return WorkBudgetSpent(trace, packet, transitGatewayId);
         var arrival = _model.TransitGatewayAttachmentOn(transitGatewayId, arrivalAttachmentId);
         if (arrival is null && _model.WhyUnreadable(ResourceKinds.TransitGatewayAttachments) is { } deniedAttachments)
             return StopWithHop(direction, HopStep.TgwRouteTable, trace, packet, null, OutcomeKind.Unknown, arrivalAttachmentId, "TGW_RTB_ROUTES_ARE_UNKNOWN",
@@ -146,6 +147,18 @@ public sealed partial class PacketWalker
         }
         if (gapNote is not null) trace.Note(gapNote);
         var best = lookup.Best;
+        if (lookup.Conflicting.Count > 0)
+            return StopWithHop(direction, HopStep.TgwRouteTable, trace, packet, null, OutcomeKind.Unknown, routeTableId, "TGW_RTB_ROUTES_ARE_UNKNOWN",
+                string.Join(" | ", new[] { best }.Concat(lookup.Conflicting).Select(c => $"{c.Prefix} -> {(c.Route.IsBlackhole ? "blackhole" : string.Join(",", c.Route.Targets.Select(t => t.TransitGatewayAttachmentId)))} ({c.Route.TypeText})")),
+                $"{routeTableId} has {1 + lookup.Conflicting.Count} {best.Route.TypeText} routes for {best.Prefix} to different places; a route table keeps one route per prefix "
+                + "(for overlapping VPC CIDRs, the route of the VPC attached first, R-TGW-8), and the snapshot does not say which one AWS installed.",
+                transitGatewayId: transitGatewayId, attachmentId: arrivalAttachmentId, tgwRouteTableId: routeTableId);
+        if (lookup.MissingPrefixLists.Count > 0)
+            return StopWithHop(direction, HopStep.TgwRouteTable, trace, packet, null, OutcomeKind.Unknown, routeTableId, "TGW_RTB_ROUTES_ARE_UNKNOWN",
+                $"{best.Prefix} ({best.Route.TypeText}); prefix lists not in the snapshot: {string.Join(", ", lookup.MissingPrefixLists)}",
+                $"{routeTableId} references {string.Join(", ", lookup.MissingPrefixLists)}, which {(lookup.MissingPrefixLists.Count == 1 ? "is" : "are")} not in the snapshot; "
+                + $"an entry there may be more specific than {best.Prefix} (R-TGW-17).",
+                transitGatewayId: transitGatewayId, attachmentId: arrivalAttachmentId, tgwRouteTableId: routeTableId);
         var preferred = lookup.Suppressed.Where(s => s.Prefix == best.Prefix).ToList();
         var suppressedNote = JoinNotes(
             preferred.Count > 0 ? $"preferred over {string.Join(", ", preferred.Select(s => s.Route.Text))} (R-TGW-15{(preferred.Any(p => p.Route.Type == TgwRouteType.Propagated) && best.Route.Type == TgwRouteType.PrefixListReference ? ", R-TGW-17: a prefix-list reference outranks a propagated route although the API shows it as propagated" : "")})" : null,
@@ -295,6 +308,8 @@ public sealed partial class PacketWalker
     private LegOutcome Branch(Trace trace, IReadOnlyList<Func<Trace, LegOutcome>> alternatives, string why, string at)
     {
         var outcomes = alternatives.Select(alt => alt(trace.Clone())).ToList();
+        // An alternative cut short by the work budget was never decided: the walk as a whole is Unknown, not Ambiguous.
+        if (outcomes.FirstOrDefault(o => o.Reason == WalkBudgetExceeded) is { } cutShort) return cutShort;
         var first = outcomes[0];
         if (outcomes.All(o => o.Signature == first.Signature))
         {

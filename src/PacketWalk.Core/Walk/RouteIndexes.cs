@@ -72,6 +72,7 @@ internal static class RouteIndexes
         var known = model.TransitGatewayRoutes.ContainsKey(routeTableId) || model.TransitGatewayPropagations.ContainsKey(routeTableId)
             || (model.TransitGatewayRouteTablesWithRoutesListed.Contains(routeTableId) && model.TransitGatewayRouteTablesWithPropagationsListed.Contains(routeTableId));
         var builder = new PrefixTrie<TgwCandidate, TgwRouteLookup>.Builder();
+        var missingLists = new List<string>();
         int order = 0;
         foreach (var route in TgwRouteResolver.RoutesOf(model, routeTableId, gaps))
         {
@@ -83,11 +84,15 @@ internal static class RouteIndexes
             if (route.PrefixListId is { } pl && model.PrefixLists.TryGetValue(pl, out var list))
                 foreach (var prefix in list.Cidrs) builder.Add(prefix, new TgwCandidate(order++, route));
             else if (route.PrefixListId is { } missing)
+            {
                 gaps.Add($"prefix list {missing} referenced by {routeTableId} is not in the snapshot");
+                if (!missingLists.Contains(missing, StringComparer.Ordinal)) missingLists.Add(missing);
+            }
         }
         IReadOnlyList<string> sharedGaps = new ReadOnlyCollection<string>(gaps.ToArray());
-        var noMatch = new TgwRouteLookup(null, Array.Empty<TgwRouteCandidate>(), known, sharedGaps);
-        return builder.Build(chain => DecideTgw(chain, known, sharedGaps), noMatch);
+        IReadOnlyList<string> sharedMissing = new ReadOnlyCollection<string>(missingLists.ToArray());
+        var noMatch = TgwRouteResolver.WithConflicts(new TgwRouteLookup(null, Array.Empty<TgwRouteCandidate>(), known, sharedGaps), sharedMissing);
+        return builder.Build(chain => TgwRouteResolver.WithConflicts(DecideTgw(chain, known, sharedGaps), sharedMissing), noMatch);
     }
 
     /// <summary>The scan's loop over every candidate containing the address, in scan order (R-TGW-15, R-TGW-17).</summary>

@@ -11,6 +11,12 @@ public sealed record RouteLookup(Route? Route, Cidr? MatchedPrefix, IReadOnlyLis
     public IReadOnlyList<string> MissingPrefixListIds { get; init; } = Array.Empty<string>();
     /// <summary>R-RT-7: several prefix-list routes with overlapping CIDRs to different targets — AWS picks one at random.</summary>
     public bool Ambiguous => Tied.Count > 1;
+
+    /// <summary>
+    /// Routes whose prefix list is not in the snapshot and that could be chosen over <see cref="Route"/> for this
+    /// destination (their entries might be more specific). Empty when the lookup is complete.
+    /// </summary>
+    public IReadOnlyList<Route> Unresolved { get; init; } = Array.Empty<Route>();
 }
 
 /// <summary>
@@ -20,8 +26,14 @@ public sealed record RouteLookup(Route? Route, Cidr? MatchedPrefix, IReadOnlyLis
 public static class RouteResolver
 {
     /// <summary>Longest-prefix match through the table's prefix trie (built once per table, O(address bits) per lookup).</summary>
-    public static RouteLookup Lookup(NetworkModel model, RouteTable table, IpAddress destination) =>
-        model.LinearLookups ? LookupByScan(model, table, destination) : model.RouteIndex(table).Lookup(destination);
+    public static RouteLookup Lookup(NetworkModel model, RouteTable table, IpAddress destination)
+    {
+        if (model.LinearLookups) return LookupByScan(model, table, destination);
+        var lookup = model.RouteIndex(table).Lookup(destination);
+        // Which missing lists could beat the answer depends on the destination, so it is added here, not in the trie.
+        return lookup.MissingPrefixListIds.Count == 0 ? lookup
+            : lookup with { Unresolved = UnresolvedRoutes(model, table, destination, lookup.Route, lookup.MatchedPrefix) };
+    }
 
     /// <summary>The reference implementation: every route of the table, every prefix. The trie must answer exactly as this does.</summary>
     internal static RouteLookup LookupByScan(NetworkModel model, RouteTable table, IpAddress destination)
@@ -55,7 +67,30 @@ public static class RouteResolver
         return new RouteLookup(best, bestPrefix, (IReadOnlyList<Route>?)tied ?? Array.Empty<Route>())
         {
             MissingPrefixListIds = (IReadOnlyList<string>?)missing?.Distinct(StringComparer.Ordinal).ToList() ?? Array.Empty<string>(),
+            Unresolved = UnresolvedRoutes(model, table, destination, best, bestPrefix),
         };
+    }
+
+    /// <summary>
+    /// A route to a prefix list the snapshot lacks might hold an entry more specific than the chosen route. Two cases
+    /// cannot matter: the chosen route is a static host route (nothing is more specific, and a CIDR route beats a
+    /// prefix-list route of equal length, R-RT-7), the chosen route is local (R-RT-8), or the list feeds a gateway endpoint (AWS-managed service lists hold
+    /// public AWS ranges only, R-VPCE-1) and the destination is private (RFC 1918 or RFC 6598).
+    /// </summary>
+    private static IReadOnlyList<Route> UnresolvedRoutes(NetworkModel model, RouteTable table, IpAddress destination, Route? best, Cidr? bestPrefix)
+    {
+        if (best is not null && best.DestinationCidr is not null && !best.IsPropagated && bestPrefix!.Value.PrefixLength == destination.Bits)
+            return Array.Empty<Route>();
+        // R-RT-8, R-RT-4: the local route ranks first; only whole-subnet CIDR routes (never prefix lists) override it.
+        if (best is { TargetType: RouteTargetType.Local }) return Array.Empty<Route>();
+        List<Route>? unresolved = null;
+        foreach (var route in table.Routes)
+        {
+            if (route.DestinationCidr is not null || route.DestinationPrefixListId is not { } pl || model.PrefixLists.ContainsKey(pl)) continue;
+            if (route.TargetType == RouteTargetType.VpcEndpoint && (destination.IsRfc1918 || Cidr.Rfc6598.Contains(destination))) continue;
+            (unresolved ??= new()).Add(route);
+        }
+        return (IReadOnlyList<Route>?)unresolved ?? Array.Empty<Route>();
     }
 
     internal static IEnumerable<Cidr> Prefixes(NetworkModel model, Route route)
@@ -71,7 +106,18 @@ public static class RouteResolver
 /// <summary>A candidate route in a TGW route table, with where it came from.</summary>
 public sealed record TgwRouteCandidate(Cidr Prefix, TransitGatewayRoute Route);
 
-public sealed record TgwRouteLookup(TgwRouteCandidate? Best, IReadOnlyList<TgwRouteCandidate> Suppressed, bool RoutesKnown, IReadOnlyList<string> Gaps);
+public sealed record TgwRouteLookup(TgwRouteCandidate? Best, IReadOnlyList<TgwRouteCandidate> Suppressed, bool RoutesKnown, IReadOnlyList<string> Gaps)
+{
+    /// <summary>
+    /// Candidates as good as <see cref="Best"/> (same prefix length, same route type) that lead elsewhere: a route table
+    /// holds one route per prefix, so the snapshot does not say which of them AWS installed. Overlapping VPC CIDRs
+    /// propagated into one table end here (R-TGW-8: AWS keeps the first VPC's route, and the snapshot does not say which came first).
+    /// </summary>
+    public IReadOnlyList<TgwRouteCandidate> Conflicting { get; init; } = Array.Empty<TgwRouteCandidate>();
+
+    /// <summary>Prefix lists referenced by the table that the snapshot lacks: their entries might beat <see cref="Best"/>.</summary>
+    public IReadOnlyList<string> MissingPrefixLists { get; init; } = Array.Empty<string>();
+}
 
 /// <summary>
 /// TGW route-table lookup: longest prefix, then static over prefix-list reference over propagated (R-TGW-15, R-TGW-17).
@@ -125,12 +171,16 @@ public static class TgwRouteResolver
             || (model.TransitGatewayRouteTablesWithRoutesListed.Contains(routeTableId) && model.TransitGatewayRouteTablesWithPropagationsListed.Contains(routeTableId));
         TgwRouteCandidate? best = null;
         var suppressed = new List<TgwRouteCandidate>();
+        var missingLists = new List<string>();
         foreach (var route in RoutesOf(model, routeTableId, gaps))
         {
             IEnumerable<Cidr> prefixes = route.DestinationCidr is { } c ? new[] { c }
                 : route.PrefixListId is { } pl && model.PrefixLists.TryGetValue(pl, out var list) ? list.Cidrs : Array.Empty<Cidr>();
             if (route.DestinationCidr is null && route.PrefixListId is { } missing && !model.PrefixLists.ContainsKey(missing))
+            {
                 gaps.Add($"prefix list {missing} referenced by {routeTableId} is not in the snapshot");
+                if (!missingLists.Contains(missing)) missingLists.Add(missing);
+            }
             foreach (var prefix in prefixes)
             {
                 if (!prefix.Contains(destination)) continue;
@@ -139,8 +189,31 @@ public static class TgwRouteResolver
                 else suppressed.Add(candidate);
             }
         }
-        return new TgwRouteLookup(best, suppressed, known, gaps);
+        return WithConflicts(new TgwRouteLookup(best, suppressed, known, gaps), missingLists);
     }
+
+    /// <summary>
+    /// Adds what the scan and the trie both derive from an answer: candidates as good as the best that lead elsewhere
+    /// (<see cref="TgwRouteLookup.Conflicting"/>) and the table's missing prefix lists, unless a static host route
+    /// decides (no entry can be longer, and static ranks first).
+    /// </summary>
+    internal static TgwRouteLookup WithConflicts(TgwRouteLookup lookup, IReadOnlyList<string> missingLists)
+    {
+        var best = lookup.Best;
+        var conflicting = best is null ? new List<TgwRouteCandidate>()
+            : lookup.Suppressed.Where(s => s.Prefix.PrefixLength == best.Prefix.PrefixLength && s.Route.Type == best.Route.Type && TargetKey(s.Route) != TargetKey(best.Route)).ToList();
+        var missingMatter = best is null || best.Route.Type != TgwRouteType.Static || best.Prefix.PrefixLength != best.Prefix.Bits;
+        if (conflicting.Count == 0 && (!missingMatter || missingLists.Count == 0)) return lookup;
+        return lookup with
+        {
+            Conflicting = conflicting,
+            MissingPrefixLists = missingMatter ? missingLists : Array.Empty<string>(),
+        };
+    }
+
+    /// <summary>Where a route sends traffic: blackhole or its attachments in order (ECMP sets compare as sets).</summary>
+    private static string TargetKey(TransitGatewayRoute route) =>
+        route.IsBlackhole ? "blackhole" : string.Join(",", route.Targets.Select(t => t.TransitGatewayAttachmentId).Order(StringComparer.Ordinal));
 
     internal static bool Better(TgwRouteCandidate a, TgwRouteCandidate b)
     {

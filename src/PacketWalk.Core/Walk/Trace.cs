@@ -53,11 +53,20 @@ internal sealed class Trace
     /// <summary>Set on the return leg when a NAT gateway's ports narrowed: the NAT-side ports that get back, for the verdict.</summary>
     public (string NatGatewayId, PortSet Allowed, PortSet Of)? NatPortNarrowing { get; set; }
 
+    /// <summary>
+    /// Routing decisions this leg may still make across all its branches. Each branch has its own loop check, but
+    /// branches multiply (ECMP, undocumented AZ choice at every TGW exit), so a hostile estate could make a walk
+    /// exponential; the shared budget turns that into an Unknown verdict instead of a hang.
+    /// </summary>
+    public WorkBudget Work { get; private set; } = new(MaxRoutingDecisions);
+
+    public const int MaxRoutingDecisions = 4096;
+
     public Trace Clone()
     {
         var t = new Trace
         {
-            FirstNarrowing = FirstNarrowing, Target = Target, ForwardTranslations = ForwardTranslations,
+            FirstNarrowing = FirstNarrowing, Work = Work, Target = Target, ForwardTranslations = ForwardTranslations,
             ForwardAppliances = ForwardAppliances, ForwardPath = ForwardPath, EnteredVpc = EnteredVpc, NatPortNarrowing = NatPortNarrowing,
         };
         t.TgwDeliveries.AddRange(TgwDeliveries);
@@ -86,6 +95,15 @@ internal sealed class Trace
 
 /// <summary>Ports a filter denied while the rest of the set went on: where each port's walk ended (Get-ReachablePort).</summary>
 internal sealed record PortDrop(PortSet Ports, PacketHop Hop, string Reason, string Rule);
+
+/// <summary>A countdown shared by a leg and every branch cloned from it.</summary>
+internal sealed class WorkBudget
+{
+    private int _remaining;
+    public WorkBudget(int total) => _remaining = total;
+    /// <summary>Takes one unit; false once the budget is spent.</summary>
+    public bool TryTake() => --_remaining >= 0;
+}
 
 /// <summary>How a leg ended: delivered to an interface, or stopped with the deciding resource.</summary>
 internal sealed record LegOutcome(OutcomeKind Kind, Trace Trace, Packet Packet)

@@ -60,7 +60,7 @@ internal sealed partial class DocumentParser
 
     private Route ParseRoute(JsonElement o, string path)
     {
-        var dest = CidrOpt(o, path, "DestinationCidrBlock") ?? CidrOpt(o, path, "DestinationIpv6CidrBlock");
+        var dest = SingleFamilyCidr(o, path, "DestinationCidrBlock", "DestinationIpv6CidrBlock");
         var prefixList = Str(o, path, "DestinationPrefixListId");
         if (dest is null && prefixList is null) throw Missing(path, "DestinationCidrBlock");
 
@@ -95,8 +95,18 @@ internal sealed partial class DocumentParser
         var id = ReqStr(o, path, "NetworkAclId");
         var vpcId = ReqStr(o, path, "VpcId");
         var entries = new List<NetworkAclEntry>();
+        var numbers = new HashSet<(bool Egress, int Number, bool StarV6)>();
         foreach (var (el, p) in Objects(o, path, "Entries"))
-            entries.Add(ParseNetworkAclEntry(el, p));
+        {
+            var entry = ParseNetworkAclEntry(el, p);
+            // R-NACL-2: a rule number is unique within a direction. Two entries under one number would make the verdict
+            // depend on their order in the file. Only the * rule (32767) appears twice: once for IPv4, once for IPv6.
+            if (!numbers.Add((entry.Egress, entry.RuleNumber, entry.RuleNumber == StarRuleNumber && entry.Cidr.IsV6)))
+                throw new SnapshotException(SnapshotErrorIds.DuplicateId,
+                    $"rule number {entry.RuleNumber} appears twice among the {(entry.Egress ? "outbound" : "inbound")} rules of {id}; AWS allows each number once per direction",
+                    _file, Child(p, "RuleNumber"));
+            entries.Add(entry);
+        }
         var subnets = FieldOfEach(o, path, "Associations", "SubnetId");
         var owner = Owner(Str(o, path, "OwnerId"));
         _b.NetworkAcls.Add(new NetworkAcl(id, vpcId, Bool(o, path, "IsDefault") ?? false, entries, subnets, owner, Origin(path, owner)));
@@ -105,7 +115,7 @@ internal sealed partial class DocumentParser
     private NetworkAclEntry ParseNetworkAclEntry(JsonElement o, string path)
     {
         var number = ReqInt(o, path, "RuleNumber");
-        if (number is < 1 or > 32767) throw Invalid(Child(path, "RuleNumber"), $"RuleNumber must be 1-32767, not {number}");
+        if (number is < 1 or > StarRuleNumber) throw Invalid(Child(path, "RuleNumber"), $"RuleNumber must be 1-32766 (or 32767 for the * rule), not {number}");
         var egress = Bool(o, path, "Egress") ?? throw Missing(path, "Egress");
         var protocolText = StrOrNumber(o, path, "Protocol") ?? throw Missing(path, "Protocol");
         if (!IpProtocol.TryParse(protocolText, out var protocol))
@@ -114,7 +124,11 @@ internal sealed partial class DocumentParser
         bool allow = action.Equals("allow", StringComparison.OrdinalIgnoreCase) ? true
             : action.Equals("deny", StringComparison.OrdinalIgnoreCase) ? false
             : throw Invalid(Child(path, "RuleAction"), $"RuleAction must be allow or deny, not '{Shorten(action)}'");
-        var cidr = CidrOpt(o, path, "CidrBlock") ?? CidrOpt(o, path, "Ipv6CidrBlock") ?? throw Missing(path, "CidrBlock");
+        var cidr = SingleFamilyCidr(o, path, "CidrBlock", "Ipv6CidrBlock") ?? throw Missing(path, "CidrBlock");
+        // R-NACL-3: 32767 is the unmodifiable * rule, and it only ever denies everything. An entry there that allows
+        // (or narrows) would be invented data, and trusting it could turn a drop into "Reachable".
+        if (number == StarRuleNumber && (allow || protocol != IpProtocol.All || cidr.PrefixLength != 0))
+            throw Invalid(Child(path, "RuleNumber"), $"rule 32767 is the * rule, which denies all traffic to and from 0.0.0.0/0 or ::/0; this entry says {(allow ? "allow" : "deny")} {IpProtocol.Name(protocol)} {cidr}");
 
         PortRange? ports = null;
         if (TryObject(o, path, "PortRange", out var pr, out var prPath))
@@ -137,6 +151,31 @@ internal sealed partial class DocumentParser
             icmpCode = Int(icmp, icmpPath, "Code");
         }
         return new NetworkAclEntry(number, egress, protocol, allow, cidr, ports, icmpType, icmpCode);
+    }
+
+    /// <summary>The number of the * rule that ends every NACL (R-NACL-3).</summary>
+    private const int StarRuleNumber = 32767;
+
+    /// <summary>
+    /// An IPv4 field and its IPv6 twin (CidrBlock / Ipv6CidrBlock): at most one may be set, each with its own family.
+    /// AWS never fills both; reading only one of them would silently drop the other half of a rule (R-NACL-4, R-RT-5).
+    /// </summary>
+    private Cidr? SingleFamilyCidr(JsonElement o, string path, string v4Name, string v6Name)
+    {
+        var v4 = FamilyCidr(o, path, v4Name, v6: false);
+        var v6 = FamilyCidr(o, path, v6Name, v6: true);
+        if (v4 is not null && v6 is not null)
+            throw Invalid(path, $"{v4Name} ({v4}) and {v6Name} ({v6}) are both set; an entry has one address family, so one of them would be ignored");
+        return v4 ?? v6;
+    }
+
+    /// <summary>A CIDR field that must hold one family: CidrBlock/CidrIp are IPv4, Ipv6CidrBlock/CidrIpv6 are IPv6.</summary>
+    private Cidr? FamilyCidr(JsonElement o, string path, string name, bool v6)
+    {
+        var cidr = CidrOpt(o, path, name);
+        if (cidr is { } c && c.IsV6 != v6)
+            throw Invalid(Child(path, name), $"{name} holds the {(c.IsV6 ? "IPv6" : "IPv4")} CIDR {c}; it takes {(v6 ? "IPv6" : "IPv4")} only");
+        return cidr;
     }
 
     private void ParseSecurityGroup(JsonElement o, string path)
@@ -163,12 +202,12 @@ internal sealed partial class DocumentParser
 
         foreach (var (el, p) in Objects(o, path, "IpRanges"))
         {
-            var cidr = CidrOpt(el, p, "CidrIp") ?? throw Missing(p, "CidrIp");
+            var cidr = FamilyCidr(el, p, "CidrIp", v6: false) ?? throw Missing(p, "CidrIp");
             rules.Add(new SecurityGroupRule(groupId, direction, protocol, from, to, cidr, null, null, null, Str(el, p, "Description")));
         }
         foreach (var (el, p) in Objects(o, path, "Ipv6Ranges"))
         {
-            var cidr = CidrOpt(el, p, "CidrIpv6") ?? throw Missing(p, "CidrIpv6");
+            var cidr = FamilyCidr(el, p, "CidrIpv6", v6: true) ?? throw Missing(p, "CidrIpv6");
             rules.Add(new SecurityGroupRule(groupId, direction, protocol, from, to, cidr, null, null, null, Str(el, p, "Description")));
         }
         foreach (var (el, p) in Objects(o, path, "PrefixListIds"))

@@ -85,9 +85,22 @@ internal sealed partial class DocumentParser
     private string? Str(JsonElement obj, string path, string name)
     {
         if (!TryGet(obj, name, out var v)) return null;
-        if (v.ValueKind == JsonValueKind.String) return v.GetString();
-        throw Invalid(Child(path, name), $"{name} must be a string, not {KindText(v.ValueKind)}");
+        if (v.ValueKind != JsonValueKind.String) throw Invalid(Child(path, name), $"{name} must be a string, not {KindText(v.ValueKind)}");
+        var s = v.GetString()!;
+        if (s.Length > MaxIdLength && IsIdField(name)) throw TooLongId(Child(path, name), name, s);
+        return s;
     }
+
+    /// <summary>
+    /// AWS ids are short ("subnet-" and 17 hex digits, 12-digit accounts). An id field thousands of characters long is
+    /// corrupt or hostile data; refusing it keeps such strings out of every message, hop and index built from ids.
+    /// </summary>
+    internal const int MaxIdLength = 256;
+
+    private static bool IsIdField(string name) => name.EndsWith("Id", StringComparison.Ordinal) || name.EndsWith("Ids", StringComparison.Ordinal);
+
+    private SnapshotException TooLongId(string path, string name, string value) =>
+        Invalid(path, $"{name} is {value.Length:N0} characters long ('{Shorten(value)}'); AWS ids are at most {MaxIdLength}");
 
     private string ReqStr(JsonElement obj, string path, string name)
     {
@@ -219,7 +232,12 @@ internal sealed partial class DocumentParser
         int i = 0;
         foreach (var el in array.EnumerateArray())
         {
-            if (el.ValueKind == JsonValueKind.String) list.Add(el.GetString()!);
+            if (el.ValueKind == JsonValueKind.String)
+            {
+                var s = el.GetString()!;
+                if (s.Length > MaxIdLength && IsIdField(name)) throw TooLongId(Index(Child(path, name), i), name, s);
+                list.Add(s);
+            }
             else if (el.ValueKind != JsonValueKind.Null)
                 throw Invalid(Index(Child(path, name), i), $"each element of {name} must be a string, not {KindText(el.ValueKind)}");
             i++;
