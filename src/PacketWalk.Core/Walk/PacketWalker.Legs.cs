@@ -112,18 +112,19 @@ public sealed partial class PacketWalker
     /// <summary>Step 3-5: the subnet's route table decides the next hop; NACLs apply where the packet leaves and enters a subnet.</summary>
     private LegOutcome RouteFromSubnet(WalkDirection direction, Subnet subnet, Packet packet, Trace trace, bool arrivedFromTransitGateway, int budget)
     {
+        // Every stop leaves a hop that did not pass, so the hop table shows where and why the walk ended.
         if (budget <= 0 || !trace.Visited.Add($"route:{subnet.SubnetId}"))
-            return Stop(OutcomeKind.Unknown, trace, packet, subnet.SubnetId, "LOOP", null,
-                $"The packet came back to {subnet.SubnetId}: the routes form a loop.");
-        if (!trace.Work.TryTake()) return WorkBudgetSpent(trace, packet, subnet.SubnetId);
+            return StopWithHop(direction, HopStep.RouteLookup, trace, packet, subnet, OutcomeKind.Unknown, subnet.SubnetId, "LOOP",
+                $"{subnet.SubnetId} reached again", $"The packet came back to {subnet.SubnetId}: the routes form a loop.");
+        if (!trace.Work.TryTake()) return WorkBudgetSpent(direction, HopStep.RouteLookup, trace, packet, subnet, subnet.SubnetId);
         var table = _model.RouteTableForSubnet(subnet, out bool isMain);
         if (table is null)
         {
             if (_model.WhyUnreadable(ResourceKinds.RouteTables) is { } deniedTables)
                 return StopWithHop(direction, HopStep.RouteLookup, trace, packet, subnet, OutcomeKind.Unknown, subnet.SubnetId, "UNKNOWN_RESOURCE",
                     $"{deniedTables.Action} was denied", $"The route table of {subnet.SubnetId} could not be read ({deniedTables.Action} was denied), so where the packet goes is unknown.");
-            return Stop(OutcomeKind.Unknown, trace, packet, subnet.SubnetId, "UNKNOWN_RESOURCE", null,
-                $"Neither an associated nor a main route table of {subnet.VpcId} is in the snapshot.");
+            return StopWithHop(direction, HopStep.RouteLookup, trace, packet, subnet, OutcomeKind.Unknown, subnet.SubnetId, "UNKNOWN_RESOURCE",
+                "no route table in the snapshot", $"Neither an associated nor a main route table of {subnet.VpcId} is in the snapshot.");
         }
         if (_model.WhyUnreadable(ResourceKinds.PrefixLists) is { } deniedLists)
         {
@@ -208,8 +209,8 @@ public sealed partial class PacketWalker
     {
         var target = _model.NetworkInterfacesWithAddress(packet.Destination).FirstOrDefault(e => e.VpcId == subnet.VpcId);
         if (target is null)
-            return Stop(OutcomeKind.Unknown, trace, packet, table.RouteTableId, "UNKNOWN_DESTINATION", null,
-                $"No network interface in {subnet.VpcId} has the address {packet.Destination} in the snapshot.");
+            return StopWithHop(direction, HopStep.Destination, trace, packet, subnet, OutcomeKind.Unknown, table.RouteTableId, "UNKNOWN_DESTINATION",
+                $"no interface with {packet.Destination} in {subnet.VpcId}", $"No network interface in {subnet.VpcId} has the address {packet.Destination} in the snapshot.");
         var targetSubnet = _model.Subnets[target.SubnetId];
         if (targetSubnet.SubnetId == subnet.SubnetId)
         {
@@ -343,9 +344,10 @@ public sealed partial class PacketWalker
         return packet with { DestinationPorts = allowed };
     }
 
-    private static LegOutcome WorkBudgetSpent(Trace trace, Packet packet, string at) =>
-        Stop(OutcomeKind.Unknown, trace, packet, at, WalkBudgetExceeded, null,
-            $"The walk gave up at {at} after {Trace.MaxRoutingDecisions} routing decisions across its alternative paths (ECMP and Availability Zone choices multiply them); the estate has too many alternatives to check them all.");
+    private LegOutcome WorkBudgetSpent(WalkDirection direction, HopStep step, Trace trace, Packet packet, Subnet? subnet, string at, string? transitGatewayId = null) =>
+        StopWithHop(direction, step, trace, packet, subnet, OutcomeKind.Unknown, at, WalkBudgetExceeded, $"{Trace.MaxRoutingDecisions} routing decisions spent",
+            $"The walk gave up at {at} after {Trace.MaxRoutingDecisions} routing decisions across its alternative paths (ECMP and Availability Zone choices multiply them); the estate has too many alternatives to check them all.",
+            transitGatewayId: transitGatewayId);
 
     /// <summary>Our own code (Reachability Analyzer has none): the walk stopped because its alternatives outgrew the work budget.</summary>
     public const string WalkBudgetExceeded = "WALK_BUDGET_EXCEEDED";

@@ -99,8 +99,10 @@ public sealed partial class PacketWalker
     private LegOutcome TransitGatewayRouting(WalkDirection direction, string transitGatewayId, string arrivalAttachmentId, string? availabilityZone, Packet packet, Trace trace, int budget)
     {
         if (budget <= 0 || !trace.Visited.Add($"tgw:{transitGatewayId}:{arrivalAttachmentId}"))
-            return Stop(OutcomeKind.Unknown, trace, packet, transitGatewayId, "LOOP", null, $"The packet came back into {transitGatewayId} from {arrivalAttachmentId}: the routes form a loop.");
-        if (!trace.Work.TryTake()) return WorkBudgetSpent(trace, packet, transitGatewayId);
+            return StopWithHop(direction, HopStep.TgwRouteTable, trace, packet, null, OutcomeKind.Unknown, transitGatewayId, "LOOP",
+                $"{transitGatewayId} entered again from {arrivalAttachmentId}", $"The packet came back into {transitGatewayId} from {arrivalAttachmentId}: the routes form a loop.",
+                transitGatewayId: transitGatewayId, attachmentId: arrivalAttachmentId);
+        if (!trace.Work.TryTake()) return WorkBudgetSpent(direction, HopStep.TgwRouteTable, trace, packet, null, transitGatewayId, transitGatewayId);
         var arrival = _model.TransitGatewayAttachmentOn(transitGatewayId, arrivalAttachmentId);
         if (arrival is null && _model.WhyUnreadable(ResourceKinds.TransitGatewayAttachments) is { } deniedAttachments)
             return StopWithHop(direction, HopStep.TgwRouteTable, trace, packet, null, OutcomeKind.Unknown, arrivalAttachmentId, "TGW_RTB_ROUTES_ARE_UNKNOWN",
