@@ -2,7 +2,7 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     $script:Snapshot = Import-PacketWalkSnapshot -Path $Seed -WarningAction SilentlyContinue
 
-    $script:Malformed = Join-Path $BadSnapshots 'malformed-json'
+    $script:Malformed = Join-Path $BadSnapshots 'malformed-json/snapshot'
     if (-not (Test-Path $Malformed)) {
         # The repository normally carries this fixture; fall back to one made here.
         $script:Malformed = Join-Path $TestDrive 'malformed-json'
@@ -41,7 +41,7 @@ Describe 'Snapshot errors' {
 
     It 'a dangling subnet reference is InvalidData with its own id' {
         if (-not (Test-Path (Join-Path $BadSnapshots 'missing-subnet'))) { Set-ItResult -Skipped -Because 'tests/bad-snapshots/missing-subnet is absent'; return }
-        $err = Get-TerminatingError { Import-PacketWalkSnapshot -Path (Join-Path $BadSnapshots 'missing-subnet') }
+        $err = Get-TerminatingError { Import-PacketWalkSnapshot -Path (Join-Path $BadSnapshots 'missing-subnet/snapshot') }
         $err.FullyQualifiedErrorId | Should -BeLike 'Snapshot*'
         $err.CategoryInfo.Category | Should -Be 'InvalidData'
     }
