@@ -38,6 +38,12 @@ AfterAll {
 }
 
 Describe 'Snapshot content is never executed or expanded' {
+    It 'control: the payload does create its file when PowerShell expands it' {
+        $control = Join-Path $TestDrive 'control-ran.txt'
+        $null = $ExecutionContext.InvokeCommand.ExpandString($Payload.Replace($Sentinel, $control))
+        Test-Path -LiteralPath $control | Should -BeTrue -Because 'otherwise the tests below could not notice an evaluation'
+    }
+
     It 'walks the crafted snapshot, shows the results every usual way, and the payload never runs' {
         $snapshot = Import-PacketWalkSnapshot -Path $Crafted -WarningAction SilentlyContinue
         $r = Test-PacketPath -Source 'i-0a0000000000000a1' -Destination 'i-0b0000000000000b1' -Port 443 -Snapshot $snapshot
