@@ -137,6 +137,10 @@ public sealed partial class PacketWalker
         }
         var lookup = RouteResolver.Lookup(_model, table, packet.Destination);
         var mainText = isMain ? " (main route table)" : "";
+        if (lookup.MissingPrefixListIds.Count > 0)
+            trace.Note($"{table.RouteTableId} routes to prefix list{(lookup.MissingPrefixListIds.Count == 1 ? "" : "s")} {string.Join(", ", lookup.MissingPrefixListIds)}, not in the snapshot; {(lookup.Route is null ? "one of them may match" : "a more specific entry in one of them would win")} {packet.Destination}");
+        // A missing list that could hold a more specific entry than the chosen route makes the lookup unknown (never guess
+        // the path that happens to be known); only where it cannot matter is the known route followed (see UnresolvedRoutes).
         if (lookup.Unresolved.Count > 0)
         {
             var lists = lookup.Unresolved.Select(r => r.DestinationPrefixListId!).Distinct(StringComparer.Ordinal).ToList();
@@ -147,8 +151,6 @@ public sealed partial class PacketWalker
                 $"Route table {table.RouteTableId} routes to {string.Join(", ", lists)}, which {(lists.Count == 1 ? "is" : "are")} not in the snapshot; "
                 + $"{(lists.Count == 1 ? "its" : "their")} entries may match {packet.Destination} more specifically than {lookup.Route?.DestinationText ?? "any listed route"} (R-RT-7).");
         }
-        if (lookup.MissingPrefixListIds.Count > 0)
-            trace.Note($"{table.RouteTableId} routes to prefix list{(lookup.MissingPrefixListIds.Count == 1 ? "" : "s")} {string.Join(", ", lookup.MissingPrefixListIds)}, not in the snapshot; {(lookup.Route is null ? "one of them may match" : "a more specific entry in one of them would win")} {packet.Destination}");
         if (lookup.Route is null && lookup.MissingPrefixListIds.Count > 0)
         {
             var hop = RouteHop(direction, subnet, table, packet, HopDecision.Unknown, $"no known route matches {packet.Destination}{mainText}", "UNKNOWN_RESOURCE");
@@ -243,8 +245,6 @@ public sealed partial class PacketWalker
                 return UnreadableSecurityGroups(direction, HopStep.SecurityGroupIngress, target, subnet, packet, trace, deniedRead);
             var hop = SecurityGroupHop(direction, HopStep.SecurityGroupIngress, target, subnet, packet, sg);
             trace.Hops.Add(hop);
-            if (sg.DeniesAll && hop.Decision == HopDecision.Unknown)
-                return Stop(OutcomeKind.Unknown, trace, packet, target.NetworkInterfaceId, hop.Reason!, hop.Rule, MissingGroupsExplanation(target, sg, "inbound", packet));
             if (sg.DeniesAll)
             {
                 if (SecurityGroupStop(trace, packet, target, hop, sg, RuleDirection.Inbound) is { } stop) return stop;
@@ -351,13 +351,6 @@ public sealed partial class PacketWalker
 
     /// <summary>Our own code (Reachability Analyzer has none): the walk stopped because its alternatives outgrew the work budget.</summary>
     public const string WalkBudgetExceeded = "WALK_BUDGET_EXCEEDED";
-
-    private static string MissingGroupsExplanation(NetworkInterface eni, SecurityGroupDecision sg, string direction, Packet packet)
-    {
-        var missing = sg.MissingGroupIds.Concat(sg.UnresolvedPrefixListRules.Select(r => r.PrefixListId!)).Distinct(StringComparer.Ordinal).ToList();
-        return $"No rule of {eni.NetworkInterfaceId}'s security groups that the snapshot resolves allows {direction} {Describe(packet)}, and {string.Join(", ", missing)} "
-            + $"{(missing.Count == 1 ? "is" : "are")} not in the snapshot: {(missing.Count == 1 ? "it" : "they")} may allow it.";
-    }
 
     private static string? JoinNotes(string? a, string? b) => a is null ? b : b is null ? a : $"{a}; {b}";
 

@@ -14,10 +14,6 @@ public sealed record SecurityGroupDecision(PortSet Allowed, PortSet Denied, IRea
     public IReadOnlyList<UnresolvedRule> UnresolvedRules { get; init; } = Array.Empty<UnresolvedRule>();
     public bool AllowsAll => Denied.IsEmpty;
     public bool DeniesAll => Allowed.IsEmpty;
-    /// <summary>Rules that match the protocol and ports but name a prefix list the snapshot lacks: they may admit the peer.</summary>
-    public IReadOnlyList<SecurityGroupRule> UnresolvedPrefixListRules { get; init; } = Array.Empty<SecurityGroupRule>();
-    /// <summary>True when the groups drop the packet only for want of data (missing groups or prefix lists).</summary>
-    public bool DropIsUnknown => DeniesAll && (MissingGroupIds.Count > 0 || UnresolvedPrefixListRules.Count > 0);
     public string RuleText => MatchingRules.Count > 0 ? MatchingRules[0].Text
         : GroupIds.Count == 0 ? "no security groups on the interface" : $"no rule in {string.Join(", ", GroupIds)} matches";
 }
@@ -88,15 +84,13 @@ public sealed class SecurityGroupEvaluator
         return null;
     }
 
-    /// <summary>Unresolved: the rule names a prefix list that is not in the snapshot, so whether it matches is unknown.</summary>
-    private enum PeerMatch { No, ByAddress, ByReference, Unresolved }
+    private enum PeerMatch { No, ByAddress, ByReference }
 
     private PeerMatch PeerMatches(SecurityGroupRule rule, IpAddress peer, IReadOnlyList<NetworkInterface> peerEnis)
     {
         if (rule.Cidr is { } cidr) return cidr.Contains(peer) ? PeerMatch.ByAddress : PeerMatch.No;   // R-SG-7: families apart
         if (rule.PrefixListId is { } pl)
-            return !_model.PrefixLists.TryGetValue(pl, out var list) ? PeerMatch.Unresolved
-                : list.Cidrs.Any(c => c.Contains(peer)) ? PeerMatch.ByAddress : PeerMatch.No;
+            return _model.PrefixLists.TryGetValue(pl, out var list) && list.Cidrs.Any(c => c.Contains(peer)) ? PeerMatch.ByAddress : PeerMatch.No;
         if (rule.ReferencedGroupId is { } g)
             // R-SG-9: a reference matches the private addresses of interfaces that carry the referenced group.
             return peerEnis.Any(e => e.GroupIds.Contains(g) && (e.PrivateIps.Contains(peer) || e.Ipv6Addresses.Contains(peer))) ? PeerMatch.ByReference : PeerMatch.No;
