@@ -265,6 +265,11 @@ function Invoke-Test {
     if ($pester.ExitCode -ne 0) { $problems.Add("the Pester run exited with code $($pester.ExitCode)") }
     if ($pester.Passed + $pester.Failed -eq 0) { $problems.Add('Pester ran no test') }
     if ($xunit.Failed + $pester.Failed -gt 0) { $problems.Add('tests failed') }
+    # Credentials never reach test logs: the tests' made-up secret and session token must not appear in any result file.
+    $testCredentials = Import-PowerShellDataFile -LiteralPath (Join-Path $Root 'tests/PacketWalk.Module.Tests/TestCredentials.psd1')
+    $leaks = @(Get-ChildItem -LiteralPath $TestResults -Recurse -File -ErrorAction SilentlyContinue |
+        Select-String -SimpleMatch -Pattern $testCredentials.SecretKey, $testCredentials.SessionToken -List)
+    foreach ($leak in $leaks) { $problems.Add("a test credential appears in the test log $($leak.Path)") }
 
     Write-Host ''
     Write-Output "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed, $($xunit.Skipped) skipped"

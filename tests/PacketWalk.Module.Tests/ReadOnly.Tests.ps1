@@ -1,0 +1,112 @@
+# Every cmdlet that talks to AWS only reads, and no credential ever shows: each such cmdlet runs against a local
+# stand-in that records what reached it (moto_server's request recorder for S3, on 127.0.0.1), with distinctive test
+# keys, -Verbose and -Debug, and an error case; the recording and every stream are then checked.
+BeforeDiscovery {
+    $script:HaveMoto = [bool](Get-Command moto_server -ErrorAction Ignore)
+}
+
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    # Keys made to be found: if the secret or the token appears in output, a stream, an error or a file, a credential leaked.
+    $credentials = Import-PowerShellDataFile (Join-Path $PSScriptRoot 'TestCredentials.psd1')
+    $script:TestAccessKey = $credentials.AccessKey
+    $script:TestSecretKey = $credentials.SecretKey
+    $script:TestSessionToken = $credentials.SessionToken
+    $script:Secrets = $TestSecretKey, $TestSessionToken
+
+    # The cmdlets exercised below against a recording endpoint. The coverage test fails when a cmdlet that can reach
+    # AWS (it has -EndpointUrl) is exported but not listed here.
+    $script:Covered = [System.Collections.Generic.HashSet[string]]::new([string[]]@('Get-FlowLogRecord', 'Test-PacketPathFlowLog'))
+
+    $script:Moto = $null
+    if (Get-Command moto_server -ErrorAction Ignore) {
+        Add-Type -Path (Join-Path $ModuleBase 'AWSSDK.Core.dll'), (Join-Path $ModuleBase 'AWSSDK.S3.dll')
+        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+        $script:Url = "http://127.0.0.1:$port"
+        # The recorder writes its file where MOTO_RECORDER_FILEPATH says: keep it in the test drive, out of the repository.
+        $env:MOTO_ENABLE_RECORDING = 'True'
+        $env:MOTO_RECORDER_FILEPATH = Join-Path $TestDrive 'moto_recording'
+        try {
+            $script:Moto = Start-Process moto_server -ArgumentList '-H', '127.0.0.1', '-p', $port -PassThru -WorkingDirectory $TestDrive `
+                -RedirectStandardOutput (Join-Path $TestDrive 'moto.out') -RedirectStandardError (Join-Path $TestDrive 'moto.err')
+        }
+        finally { Remove-Item Env:MOTO_ENABLE_RECORDING, Env:MOTO_RECORDER_FILEPATH }
+        $up = $false
+        for ($i = 0; $i -lt 100 -and -not $up; $i++) {
+            try { $null = Invoke-WebRequest "$Url/moto-api/" -TimeoutSec 1; $up = $true } catch { Start-Sleep -Milliseconds 200 }
+        }
+        if (-not $up) { throw "moto_server did not answer on $Url" }
+        # Set-up writes (bucket, objects) happen before recording starts; only the cmdlets' requests are recorded.
+        $config = [Amazon.S3.AmazonS3Config]@{ ServiceURL = $Url; ForcePathStyle = $true; AuthenticationRegion = 'us-east-1' }
+        $s3 = [Amazon.S3.AmazonS3Client]::new([Amazon.Runtime.BasicAWSCredentials]::new('setup', 'setup'), $config)
+        $null = $s3.PutBucketAsync('flowlogs').GetAwaiter().GetResult()
+        $root = Join-Path $RepoRoot 'tests/flowlogs/s3-layout'
+        foreach ($file in Get-ChildItem (Join-Path $root 'AWSLogs') -Recurse -File) {
+            $key = [IO.Path]::GetRelativePath($root, $file.FullName) -replace '\\', '/'
+            $null = $s3.PutObjectAsync([Amazon.S3.Model.PutObjectRequest]@{ BucketName = 'flowlogs'; Key = $key; FilePath = $file.FullName }).GetAwaiter().GetResult()
+        }
+        $s3.Dispose()
+        $script:Keys = @{ AccessKey = $TestAccessKey; SecretKey = $TestSecretKey; SessionToken = $TestSessionToken; EndpointUrl = $Url; Region = 'us-east-1' }
+    }
+
+    function script:Start-Recording { $null = Invoke-RestMethod -Method Post "$Url/moto-api/recorder/reset-recording"; $null = Invoke-RestMethod -Method Post "$Url/moto-api/recorder/start-recording" }
+    function script:Get-Recording {
+        $text = Invoke-WebRequest "$Url/moto-api/recorder/download-recording" | Select-Object -ExpandProperty Content
+        if ($text -is [byte[]]) { $text = [System.Text.Encoding]::UTF8.GetString($text) }
+        @($text -split "`n" | Where-Object { $_.Trim() } | ForEach-Object { $_ | ConvertFrom-Json })
+    }
+
+    # Everything a command shows: output (formatted every usual way), all six streams, and a terminating error.
+    function script:Get-AllText([scriptblock]$Command) {
+        $DebugPreference = 'Continue'; $VerbosePreference = 'Continue'; $WarningPreference = 'Continue'; $InformationPreference = 'Continue'
+        $text = try { & $Command *>&1 | ForEach-Object { $_; if ($_ -isnot [string]) { $_ | Format-List * } } | Out-String -Width 500 } catch { ($_ | Format-List * -Force | Out-String -Width 500) + $_.Exception.ToString() }
+        $text + ($Error | Select-Object -First 5 | ForEach-Object { ($_ | Format-List * -Force | Out-String -Width 500) + $_.Exception.ToString() } | Out-String)
+    }
+}
+
+AfterAll {
+    if ($Moto) { Stop-Process -Id $Moto.Id -ErrorAction SilentlyContinue }
+}
+
+Describe 'Every cmdlet that can reach AWS is checked here' {
+    It 'lists every exported cmdlet with -EndpointUrl as covered' {
+        $reaching = @(Get-Command -Module PacketWalk -CommandType Cmdlet | Where-Object { $_.Parameters.ContainsKey('EndpointUrl') } | ForEach-Object Name)
+        $reaching | Should -Not -BeNullOrEmpty
+        $missing = @($reaching | Where-Object { -not $Covered.Contains($_) })
+        $missing | Should -BeNullOrEmpty -Because 'a new AWS-reaching cmdlet needs its read-only and no-credential check in this file'
+    }
+}
+
+Describe 'S3 flow-log cmdlets only read and never show credentials (moto_server on 127.0.0.1)' -Skip:(-not $HaveMoto) {
+    BeforeAll {
+        $script:Walk = Test-PacketPath -Source $HostA -Destination $HostB -Port 8000 -SourcePort 49999 -Snapshot $Seed -WarningAction SilentlyContinue
+    }
+
+    It 'Get-FlowLogRecord and Test-PacketPathFlowLog send nothing but GET and HEAD' {
+        Start-Recording
+        $records = @(Get-FlowLogRecord -S3BucketName flowlogs @Keys)
+        $report = $Walk | Test-PacketPathFlowLog -S3BucketName flowlogs -S3KeyPrefix 'AWSLogs/' @Keys -Summary
+        $failed = try { Get-FlowLogRecord -S3BucketName no-such-bucket @Keys -ErrorAction Stop } catch { $_ }
+        $recording = Get-Recording
+        $records.Count | Should -BeGreaterThan 0
+        $report | Should -Not -BeNullOrEmpty
+        $failed.FullyQualifiedErrorId | Should -BeLike 'PacketWalkFlowLogS3BucketNotFound,*'
+        $recording.Count | Should -BeGreaterThan 0 -Because 'the recorder saw the cmdlets'
+        $methods = @($recording | ForEach-Object method | Sort-Object -Unique)
+        $methods | Where-Object { $_ -notin 'GET', 'HEAD' } | Should -BeNullOrEmpty -Because "only reads may reach S3, saw $($methods -join ', ')"
+        # Signed with the test key: the access key id is in the signature scope, the secret and token never in clear.
+        $wire = ($recording | ConvertTo-Json -Depth 5 -Compress)
+        $wire | Should -Match $TestAccessKey
+        $wire | Should -Not -Match ([regex]::Escape($TestSecretKey))
+    }
+
+    It 'no output, stream or error of either cmdlet carries the secret key or the session token' {
+        $text = (Get-AllText { Get-FlowLogRecord -S3BucketName flowlogs @Keys -Verbose -Debug | Select-Object -First 3 }) +
+            (Get-AllText { $Walk | Test-PacketPathFlowLog -S3BucketName flowlogs -S3KeyPrefix 'AWSLogs/' @Keys -Verbose -Debug }) +
+            (Get-AllText { Get-FlowLogRecord -S3BucketName no-such-bucket @Keys -Verbose -Debug -ErrorAction Stop }) +
+            (Get-AllText { Get-FlowLogRecord -S3BucketName flowlogs @Keys -EndpointUrl 'http://127.0.0.1:9/' -Verbose -Debug -ErrorAction Stop })
+        $text | Should -Match 'flowlogs' -Because 'the streams were captured'
+        foreach ($secret in $Secrets) { $text | Should -Not -Match ([regex]::Escape($secret)) }
+    }
+}
