@@ -162,4 +162,36 @@ public class HardeningTests
         Assert.Equal(PathVerdict.Blocked, result.Verdict);
         Assert.Equal("TGW_RTB_BAD_STATE_ROUTE", result.Reason);
     }
+
+    [Theory]
+    [InlineData("route-to-missing-prefix-list")]
+    [InlineData("tgw-overlapping-vpc-cidrs")]
+    [InlineData("sg-rule-missing-prefix-list")]
+    [InlineData("tgw-route-to-deleted-attachment")]
+    public void The_route_tries_answer_missing_lists_and_conflicts_as_the_scan_does(string corpus)
+    {
+        // The walker looks routes up through prefix tries; the hardening fields must come out of them as out of the scan.
+        var model = SnapshotReader.Read(Path.Combine(BadSnapshotCorpus.Root, corpus, "snapshot"));
+        var addresses = new[] { "10.1.1.10", "10.2.1.10", "10.2.2.10", "10.3.0.5", "10.9.0.5", "52.216.0.1", "192.0.2.1" }.Select(Net.IpAddress.Parse).ToList();
+        foreach (var table in model.RouteTables.Values)
+            foreach (var address in addresses)
+            {
+                var trie = RouteResolver.Lookup(model, table, address);
+                var scan = RouteResolver.LookupByScan(model, table, address);
+                Assert.Equal(scan.Route, trie.Route);
+                Assert.Equal(scan.Unresolved, trie.Unresolved);
+                Assert.Equal(scan.MissingPrefixListIds, trie.MissingPrefixListIds);
+            }
+        foreach (var tgwTable in model.TransitGatewayRouteTables.Keys)
+            foreach (var address in addresses)
+            {
+                var trie = TgwRouteResolver.Lookup(model, tgwTable, address);
+                var scan = TgwRouteResolver.LookupByScan(model, tgwTable, address);
+                // Propagated routes are re-created per expansion, so compare what they say, not their identity.
+                static string Say(TgwRouteCandidate? c) => c is null ? "" : $"{c.Prefix} {c.Route.Text}";
+                Assert.Equal(Say(scan.Best), Say(trie.Best));
+                Assert.Equal(scan.Conflicting.Select(Say), trie.Conflicting.Select(Say));
+                Assert.Equal(scan.MissingPrefixLists, trie.MissingPrefixLists);
+            }
+    }
 }
