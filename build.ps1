@@ -268,7 +268,7 @@ function Invoke-Test {
     # Credentials never reach test logs: the tests' made-up secret and session token must not appear in any result file.
     $testCredentials = Import-PowerShellDataFile -LiteralPath (Join-Path $Root 'tests/PacketWalk.Module.Tests/TestCredentials.psd1')
     $leaks = @(Get-ChildItem -LiteralPath $TestResults -Recurse -File -ErrorAction SilentlyContinue |
-        Select-String -SimpleMatch -Pattern $testCredentials.SecretKey, $testCredentials.SessionToken -List)
+        Select-String -SimpleMatch -Pattern (@($testCredentials.SecretKey, $testCredentials.SessionToken) + $testCredentials.OtherSecrets) -List)
     foreach ($leak in $leaks) { $problems.Add("a test credential appears in the test log $($leak.Path)") }
 
     Write-Host ''

@@ -16,7 +16,8 @@ BeforeAll {
 
     # The cmdlets exercised below against a recording endpoint. The coverage test fails when a cmdlet that can reach
     # AWS (it has -EndpointUrl) is exported but not listed here.
-    $script:Covered = [System.Collections.Generic.HashSet[string]]::new([string[]]@('Get-FlowLogRecord', 'Test-PacketPathFlowLog'))
+    $script:Covered = [System.Collections.Generic.HashSet[string]]::new([string[]]@(
+        'Get-FlowLogRecord', 'Test-PacketPathFlowLog', 'Get-PacketPath', 'Test-PacketPath', 'Export-PacketWalkSnapshot'))
 
     $script:Moto = $null
     if (Get-Command moto_server -ErrorAction Ignore) {
@@ -108,5 +109,44 @@ Describe 'S3 flow-log cmdlets only read and never show credentials (moto_server 
             (Get-AllText { Get-FlowLogRecord -S3BucketName flowlogs @Keys -EndpointUrl 'http://127.0.0.1:9/' -Verbose -Debug -ErrorAction Stop })
         $text | Should -Match 'flowlogs' -Because 'the streams were captured'
         foreach ($secret in $Secrets) { $text | Should -Not -Match ([regex]::Escape($secret)) }
+    }
+}
+
+Describe 'EC2 cmdlets only read and never show credentials (the tests'' EC2 stub on 127.0.0.1)' -Skip:(-not $env:PACKETWALK_EC2STUB) {
+    BeforeAll {
+        $script:Stub = Start-Ec2Stub -Snapshot $Seed
+        $script:Ec2 = @{ AccessKey = $TestAccessKey; SecretKey = $TestSecretKey; SessionToken = $TestSessionToken; Region = 'us-east-1'; EndpointUrl = $Stub.Url }
+        $script:Export = Join-Path $TestDrive 'export'
+        $script:ReadAction = '^(Describe|Get|Search)[A-Za-z]+$'
+    }
+    AfterAll { Stop-Ec2Stub $Stub }
+
+    It 'Get-PacketPath, Test-PacketPath and Export-PacketWalkSnapshot send nothing but Describe, Get and Search calls' {
+        $before = @(Get-StubActions $Stub).Count
+        $hops = @(Get-PacketPath -Source $HostA -Destination $HostB -Port 443 @Ec2)
+        $result = Test-PacketPath -Source $HostB -Destination $HostA -Port 443 @Ec2
+        $written = Export-PacketWalkSnapshot -Path $Export @Ec2 -Confirm:$false
+        $actions = @(Get-StubActions $Stub | Select-Object -Skip $before)
+        $hops.Count | Should -BeGreaterThan 0
+        $result.Verdict | Should -Not -BeNullOrEmpty
+        $written.Files | Should -BeGreaterThan 0
+        $actions.Count | Should -BeGreaterThan 10
+        $actions | Where-Object { $_ -notmatch $ReadAction } | Should -BeNullOrEmpty -Because "only reads may reach EC2/STS, saw $(($actions | Sort-Object -Unique) -join ', ')"
+    }
+
+    It 'no output, stream, error or exported file carries the secret key or the session token' {
+        $text = (Get-AllText { Get-PacketPath -Source $HostA -Destination $HostB -Port 443 @Ec2 -Verbose -Debug }) +
+            (Get-AllText { Test-PacketPath -Source $HostA -Destination $HostB -Port 443 @Ec2 -Verbose -Debug }) +
+            (Get-AllText { Export-PacketWalkSnapshot -Path (Join-Path $TestDrive 'export2') @Ec2 -Redact -Verbose -Debug -Confirm:$false }) +
+            (Get-AllText { Test-PacketPath -Source i-0000000000000dead -Destination $HostB -Port 443 @Ec2 -Verbose -Debug -ErrorAction Stop }) +
+            (Get-AllText { Test-PacketPath -Source $HostA -Destination $HostB -Port 443 @Ec2 -EndpointUrl 'http://127.0.0.1:9/' -Verbose -Debug -ErrorAction Stop })
+        $text | Should -Match 'DescribeNetworkAcls' -Because 'the verbose stream was captured'
+        foreach ($secret in $Secrets) { $text | Should -Not -Match ([regex]::Escape($secret)) }
+        $files = @(Get-ChildItem -LiteralPath $Export, (Join-Path $TestDrive 'export2') -Recurse -File)
+        $files.Count | Should -BeGreaterThan 0
+        foreach ($file in $files) {
+            $content = Get-Content -Raw -LiteralPath $file.FullName
+            foreach ($secret in @($Secrets) + $TestAccessKey) { $content | Should -Not -Match ([regex]::Escape($secret)) -Because "$($file.Name) is an export" }
+        }
     }
 }

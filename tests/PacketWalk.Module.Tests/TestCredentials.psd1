@@ -5,4 +5,6 @@
     AccessKey    = 'AKIAPWTRUSTTEST00001'
     SecretKey    = 'pwTrustSecret/K7MDENG+bPxRfiCYzzzzTESTKEY'
     SessionToken = 'pwTrustSessionToken+FwoGZXIvYXdzEXAMPLEONLY=='
+    # Secrets other tests use (TestHelpers.ps1 $LiveKeys): build.ps1 searches the test results for these too.
+    OtherSecrets = @('PacketWalkTestSecret-9f3c')
 }
