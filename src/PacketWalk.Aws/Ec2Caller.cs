@@ -95,6 +95,18 @@ internal sealed class LiveReadContext
         Warn(denied.ToString() + $". Grant {denied.Action} to walk through this part; until then it is reported as Unknown.");
     }
 
+    /// <summary>A call that kept failing past the SDK's retries (5xx, throttling, dropped or timed-out connections, a page
+    /// that never ends): the kind is unreadable, so the walk says Unknown where it needs it, and a warning says why.</summary>
+    public void Failed(UnreadableResource failed)
+    {
+        lock (_unreadable)
+        {
+            if (_unreadable.Any(u => u.Kind == failed.Kind && u.ResourceId == failed.ResourceId && u.AccountId == failed.AccountId)) return;
+            _unreadable.Add(failed);
+        }
+        Warn(failed.ToString() + "; the part of the walk that needs it is reported as Unknown. Try again when the endpoint answers.");
+    }
+
     public IReadOnlyList<UnreadableResource> Unreadable { get { lock (_unreadable) return _unreadable.ToList(); } }
     public IReadOnlyList<string> Warnings { get { lock (_warnings) return _warnings.ToList(); } }
 }
@@ -133,6 +145,7 @@ internal sealed class Ec2Caller : IDisposable
     {
         var result = new List<JsonObject>();
         string? token = null;
+        var tokens = new HashSet<string>(StringComparer.Ordinal);
         int page = 0;
         do
         {
@@ -158,20 +171,40 @@ internal sealed class Ec2Caller : IDisposable
                 _context.Refused(new UnreadableResource(kind, action, ex.ErrorCode ?? "AccessDenied", resourceId, Session.AccountId));
                 return null;
             }
+            // What the SDK retried and gave up on, or would not retry (a client error such as a bad NextToken): a kind the walk
+            // can do without becomes unreadable (Unknown where it is needed, with a warning); one it cannot start without is an error.
             catch (AmazonServiceException ex)
             {
                 _context.Completed(label);
-                throw Failure(label, ex);
+                var failure = Failure(label, ex);
+                if (essential) throw failure;
+                return GaveUp(operation, kind, resourceId, $"{ex.ErrorCode ?? ex.StatusCode.ToString()}{(page > 1 ? $" on page {page}" : "")}");
             }
             catch (AmazonClientException ex)
             {
                 _context.Completed(label);
-                throw new LiveReadException(LiveReadErrorIds.ServiceError, $"EC2 {label} failed for {Session.Describe()}: {ex.Message}", null, ex);
+                if (essential) throw new LiveReadException(LiveReadErrorIds.ServiceError, $"EC2 {label} failed for {Session.Describe()}: {ex.Message}", null, ex);
+                return GaveUp(operation, kind, resourceId, $"no answer: {FirstLine(ex.Message)}");
             }
             catch (HttpRequestException ex)
             {
                 _context.Completed(label);
-                throw new LiveReadException(LiveReadErrorIds.ServiceError, $"EC2 {label} could not reach {Session.EndpointUrl ?? "EC2"}: {ex.Message}", null, ex);
+                if (essential) throw new LiveReadException(LiveReadErrorIds.ServiceError, $"EC2 {label} could not reach {Session.EndpointUrl ?? "EC2"}: {ex.Message}", null, ex);
+                return GaveUp(operation, kind, resourceId, $"no answer: {FirstLine(ex.Message)}");
+            }
+            catch (Exception ex) when (ex is System.Xml.XmlException or IOException)
+            {
+                // An answer that ends early or is not the XML EC2 speaks (a dropped connection, a broken proxy).
+                _context.Completed(label);
+                if (essential) throw new LiveReadException(LiveReadErrorIds.ServiceError, $"EC2 {label} gave an unreadable answer for {Session.Describe()}: {FirstLine(ex.Message)}", null, ex);
+                return GaveUp(operation, kind, resourceId, $"unreadable answer: {FirstLine(ex.Message)}");
+            }
+            catch (OperationCanceledException ex) when (!_context.CancellationToken.IsCancellationRequested)
+            {
+                // Not the caller's Ctrl+C: the HTTP client timed out.
+                _context.Completed(label);
+                if (essential) throw new LiveReadException(LiveReadErrorIds.ServiceError, $"EC2 {label} timed out for {Session.Describe()}.", null, ex);
+                return GaveUp(operation, kind, resourceId, "timed out");
             }
             _context.Completed(label);
             int count = 0, kept = 0;
@@ -189,11 +222,31 @@ internal sealed class Ec2Caller : IDisposable
                 }
             }
             token = nextToken(response);
+            if (!string.IsNullOrEmpty(token) && (!tokens.Add(token) || page >= MaxPages))
+            {
+                // An endpoint that hands out a NextToken it already gave (or pages without end) would keep the read going
+                // forever; what was read so far is not the whole list, so it is not used.
+                var why = page >= MaxPages ? $"still paging after {MaxPages} pages" : $"NextToken repeated on page {page}";
+                if (essential) throw new LiveReadException(LiveReadErrorIds.ServiceError, $"EC2 {label} for {Session.Describe()}: {why}; the list never ends.");
+                return GaveUp(operation, kind, resourceId, why);
+            }
             _context.Verbose($"EC2 {label} [{Session.Describe()}]: {count} item(s){(kept != count ? $", {kept} kept after re-applying the filter" : "")}{(string.IsNullOrEmpty(token) ? "" : ", more pages")} in {watch.ElapsedMilliseconds} ms");
         }
         while (!string.IsNullOrEmpty(token));
         return result;
     }
+
+    /// <summary>Pages read for one call before the list counts as endless.</summary>
+    public const int MaxPages = 10_000;
+
+    private List<JsonObject>? GaveUp(string operation, string kind, string? resourceId, string why)
+    {
+        _context.Verbose($"EC2 {operation} [{Session.Describe()}]: gave up ({why})");
+        _context.Failed(new UnreadableResource(kind, "ec2:" + operation, why, resourceId, Session.AccountId) { Failed = true });
+        return null;
+    }
+
+    private static string FirstLine(string message) => message.Split('\n')[0].Trim();
 
     private static bool IsRefused(AmazonServiceException ex) =>
         ex.ErrorCode is "UnauthorizedOperation" or "AccessDenied" or "AccessDeniedException" or "UnauthorizedAccess" or "Client.UnauthorizedOperation";

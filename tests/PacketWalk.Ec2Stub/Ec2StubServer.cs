@@ -36,6 +36,12 @@ public sealed class StubResponse
     public string ContentType { get; init; } = "text/xml";
     /// <summary>Waited before answering (a slow endpoint).</summary>
     public TimeSpan Delay { get; init; }
+    /// <summary>Drop the connection without an answer (a reset connection).</summary>
+    public bool Abort { get; init; }
+    /// <summary>Send the stub's own answer (after <see cref="Delay"/>, through <see cref="Transform"/>) instead of <see cref="Body"/>.</summary>
+    public bool UseOwnAnswer { get; init; }
+    /// <summary>Rewrites the stub's own answer body (with <see cref="UseOwnAnswer"/>): a missing field, an extra NextToken.</summary>
+    public Func<string, string>? Transform { get; init; }
 
     public static StubResponse Ec2Error(int status, string code, string message) =>
         new() { StatusCode = status, Body = Ec2Xml.Error(code, message, Guid.NewGuid().ToString()) };
@@ -139,6 +145,16 @@ public sealed class Ec2StubServer : IDisposable
         {
             var response = await AnswerAsync(context.Request).ConfigureAwait(false);
             if (response.Delay > TimeSpan.Zero) await Task.Delay(response.Delay).ConfigureAwait(false);
+            if (response.Abort)
+            {
+                // Promise a body, send a few bytes of it, then drop the connection: the client sees the answer end early.
+                context.Response.StatusCode = 200;
+                context.Response.ContentLength64 = 4096;
+                await context.Response.OutputStream.WriteAsync(Encoding.UTF8.GetBytes("<?xml version")).ConfigureAwait(false);
+                await context.Response.OutputStream.FlushAsync().ConfigureAwait(false);
+                context.Response.Abort();
+                return;
+            }
             var bytes = Encoding.UTF8.GetBytes(response.Body);
             context.Response.StatusCode = response.StatusCode;
             context.Response.ContentType = response.ContentType;
@@ -187,8 +203,21 @@ public sealed class Ec2StubServer : IDisposable
         _requests.Enqueue(request);
 
         foreach (var hook in Hooks.ToArray())
-            if (hook(request) is { } answer) return answer;
+            if (hook(request) is { } answer)
+            {
+                if (!answer.UseOwnAnswer) return answer;
+                var own = OwnAnswer(request);
+                return new StubResponse
+                {
+                    StatusCode = own.StatusCode, ContentType = own.ContentType, Delay = answer.Delay, Abort = answer.Abort,
+                    Body = answer.Transform is null ? own.Body : answer.Transform(own.Body),
+                };
+            }
+        return OwnAnswer(request);
+    }
 
+    private StubResponse OwnAnswer(StubRequest request)
+    {
         try
         {
             return request.Action switch

@@ -498,5 +498,11 @@ public static class ResourceKinds
 /// </summary>
 public sealed record UnreadableResource(string Kind, string Action, string Message, string? ResourceId = null, string? AccountId = null)
 {
-    public override string ToString() => $"{Kind}{(ResourceId is null ? "" : " of " + ResourceId)} could not be read: {Action} was denied ({Message})";
+    /// <summary>True when the call was not refused but kept failing (5xx, throttling, dropped connections) past its retries.</summary>
+    public bool Failed { get; init; }
+    /// <summary>"ec2:DescribeNetworkAcls was denied" or "ec2:DescribeNetworkAcls failed (…)", for explanations.</summary>
+    public string Why => Failed ? $"{Action} failed ({Message})" : $"{Action} was denied";
+    public override string ToString() => Failed
+        ? $"{Kind}{(ResourceId is null ? "" : " of " + ResourceId)} could not be read: {Why}"
+        : $"{Kind}{(ResourceId is null ? "" : " of " + ResourceId)} could not be read: {Action} was denied ({Message})";
 }

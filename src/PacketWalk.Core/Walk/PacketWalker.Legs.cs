@@ -122,7 +122,7 @@ public sealed partial class PacketWalker
         {
             if (_model.WhyUnreadable(ResourceKinds.RouteTables) is { } deniedTables)
                 return StopWithHop(direction, HopStep.RouteLookup, trace, packet, subnet, OutcomeKind.Unknown, subnet.SubnetId, "UNKNOWN_RESOURCE",
-                    $"{deniedTables.Action} was denied", $"The route table of {subnet.SubnetId} could not be read ({deniedTables.Action} was denied), so where the packet goes is unknown.");
+                    $"{deniedTables.Why}", $"The route table of {subnet.SubnetId} could not be read ({deniedTables.Why}), so where the packet goes is unknown.");
             return StopWithHop(direction, HopStep.RouteLookup, trace, packet, subnet, OutcomeKind.Unknown, subnet.SubnetId, "UNKNOWN_RESOURCE",
                 "no route table in the snapshot", $"Neither an associated nor a main route table of {subnet.VpcId} is in the snapshot.");
         }
@@ -132,8 +132,8 @@ public sealed partial class PacketWalker
             var unread = table.Routes.Select(r => r.DestinationPrefixListId).OfType<string>().Where(pl => !_model.PrefixLists.ContainsKey(pl)).Distinct().ToList();
             if (unread.Count > 0)
                 return StopWithHop(direction, HopStep.RouteLookup, trace, packet, subnet, OutcomeKind.Unknown, table.RouteTableId, "UNKNOWN_RESOURCE",
-                    $"routes to {string.Join(", ", unread)}; {deniedLists.Action} was denied",
-                    $"{table.RouteTableId} routes to prefix lists that could not be read ({deniedLists.Action} was denied), so the matching route is unknown.");
+                    $"routes to {string.Join(", ", unread)}; {deniedLists.Why}",
+                    $"{table.RouteTableId} routes to prefix lists that could not be read ({deniedLists.Why}), so the matching route is unknown.");
         }
         var lookup = RouteResolver.Lookup(_model, table, packet.Destination);
         var mainText = isMain ? " (main route table)" : "";
@@ -282,8 +282,8 @@ public sealed partial class PacketWalker
     }
 
     private LegOutcome UnreadableSecurityGroups(WalkDirection direction, HopStep step, NetworkInterface eni, Subnet subnet, Packet packet, Trace trace, UnreadableResource denied) =>
-        StopWithHop(direction, step, trace, packet, subnet, OutcomeKind.Unknown, eni.NetworkInterfaceId, "UNKNOWN_RESOURCE", $"{denied.Action} was denied",
-            $"The security groups of {eni.NetworkInterfaceId} (or the prefix lists their rules name) could not be read ({denied.Action} was denied); no rule that was read allows {Describe(packet)}, so whether one of the others does is unknown.");
+        StopWithHop(direction, step, trace, packet, subnet, OutcomeKind.Unknown, eni.NetworkInterfaceId, "UNKNOWN_RESOURCE", $"{denied.Why}",
+            $"The security groups of {eni.NetworkInterfaceId} (or the prefix lists their rules name) could not be read ({denied.Why}); no rule that was read allows {Describe(packet)}, so whether one of the others does is unknown.");
 
     private readonly record struct NaclStep(Packet Packet, LegOutcome? Stop);
 
@@ -295,11 +295,11 @@ public sealed partial class PacketWalker
         if (acl is null)
         {
             var denied = _model.WhyUnreadable(ResourceKinds.NetworkAcls);
-            var rule = denied is null ? "no network ACL in the snapshot" : $"{denied.Action} was denied";
+            var rule = denied is null ? "no network ACL in the snapshot" : $"{denied.Why}";
             trace.Hops.Add(Hop(direction, step, null, subnet, packet, HopDecision.Unknown, subnet.SubnetId, rule, "UNKNOWN_RESOURCE", why));
             return new NaclStep(packet, Stop(OutcomeKind.Unknown, trace, packet, subnet.SubnetId, "UNKNOWN_RESOURCE", rule,
                 denied is null ? $"The network ACL of {subnet.SubnetId} is not in the snapshot."
-                    : $"The network ACL of {subnet.SubnetId} could not be read ({denied.Action} was denied), so whether it passes the packet is unknown."));
+                    : $"The network ACL of {subnet.SubnetId} could not be read ({denied.Why}), so whether it passes the packet is unknown."));
         }
         var peer = ruleDirection == RuleDirection.Outbound ? packet.Destination : packet.Source;
         var decision = NaclEvaluator.Evaluate(acl, ruleDirection, peer, packet.Protocol, packet.DestinationPorts, packet.IcmpType, packet.IcmpCode);

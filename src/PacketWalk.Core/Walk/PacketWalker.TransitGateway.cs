@@ -29,7 +29,7 @@ public sealed partial class PacketWalker
                     transitGatewayId: transitGatewayId, attachmentId: any.TransitGatewayAttachmentId);
             if (_model.WhyUnreadable(ResourceKinds.TransitGatewayVpcAttachments) is { } denied)
                 return StopWithHop(direction, HopStep.TgwAttachmentEntry, trace, packet, subnet, OutcomeKind.Unknown, table.RouteTableId, "UNKNOWN_RESOURCE",
-                    $"{denied.Action} was denied", $"{table.RouteTableId} routes to {transitGatewayId}, but its attachments to {subnet.VpcId} could not be read ({denied.Action} was denied).",
+                    $"{denied.Why}", $"{table.RouteTableId} routes to {transitGatewayId}, but its attachments to {subnet.VpcId} could not be read ({denied.Why}).",
                     transitGatewayId: transitGatewayId);
             return StopWithHop(direction, HopStep.TgwAttachmentEntry, trace, packet, subnet, OutcomeKind.Unknown, table.RouteTableId, "UNKNOWN_RESOURCE",
                 $"no attachment of {transitGatewayId} to {subnet.VpcId} in the snapshot",
@@ -106,8 +106,8 @@ public sealed partial class PacketWalker
         var arrival = _model.TransitGatewayAttachmentOn(transitGatewayId, arrivalAttachmentId);
         if (arrival is null && _model.WhyUnreadable(ResourceKinds.TransitGatewayAttachments) is { } deniedAttachments)
             return StopWithHop(direction, HopStep.TgwRouteTable, trace, packet, null, OutcomeKind.Unknown, arrivalAttachmentId, "TGW_RTB_ROUTES_ARE_UNKNOWN",
-                $"{deniedAttachments.Action} was denied",
-                $"The attachments of {transitGatewayId} could not be read ({deniedAttachments.Action} was denied), so the route table associated with {arrivalAttachmentId} is unknown.",
+                $"{deniedAttachments.Why}",
+                $"The attachments of {transitGatewayId} could not be read ({deniedAttachments.Why}), so the route table associated with {arrivalAttachmentId} is unknown.",
                 transitGatewayId: transitGatewayId, attachmentId: arrivalAttachmentId);
         if (arrival is null)
             return StopWithHop(direction, HopStep.TgwRouteTable, trace, packet, null, OutcomeKind.Unknown, arrivalAttachmentId, "TGW_RTB_ROUTES_ARE_UNKNOWN",
@@ -128,7 +128,7 @@ public sealed partial class PacketWalker
         if ((_model.WhyUnreadable(ResourceKinds.TransitGatewayRoutes, routeTableId) ?? _model.WhyUnreadable(ResourceKinds.TransitGatewayPropagations, routeTableId)) is { } deniedRoutes)
             // Static routes outrank propagated ones (R-TGW-15): with either half unread no lookup can be trusted.
             return StopWithHop(direction, HopStep.TgwRouteTable, trace, packet, null, OutcomeKind.Unknown, routeTableId, "TGW_RTB_ROUTES_ARE_UNKNOWN",
-                $"{deniedRoutes.Action} was denied", $"The routes of {routeTableId} could not be read ({deniedRoutes.Action} was denied).",
+                $"{deniedRoutes.Why}", $"The routes of {routeTableId} could not be read ({deniedRoutes.Why}).",
                 transitGatewayId: transitGatewayId, attachmentId: arrivalAttachmentId, tgwRouteTableId: routeTableId);
         var lookup = TgwRouteResolver.Lookup(_model, routeTableId, packet.Destination);
         var gapNote = lookup.Gaps.Count == 0 ? null
