@@ -150,3 +150,29 @@ Describe 'EC2 cmdlets only read and never show credentials (the tests'' EC2 stub
         }
     }
 }
+
+Describe 'Stopping a live cmdlet leaves no background work (the tests'' EC2 stub on 127.0.0.1)' -Skip:(-not $env:PACKETWALK_EC2STUB) {
+    It '<Command>: after Stop() no further request reaches the endpoint and nothing is written' -ForEach @(
+        @{ Command = 'Test-PacketPath'; Script = 'param($m, $url, $out) Import-Module $m; Test-PacketPath -Source i-0a00000000000000a -Destination i-0b00000000000000b -Port 443 -AccessKey testing -SecretKey x -Region us-east-1 -EndpointUrl $url' }
+        @{ Command = 'Export-PacketWalkSnapshot'; Script = 'param($m, $url, $out) Import-Module $m; Export-PacketWalkSnapshot -Path $out -AccessKey testing -SecretKey x -Region us-east-1 -EndpointUrl $url -Confirm:$false' }
+    ) {
+        # DescribeSubnets answers after 3 s: the cmdlet is stopped while it waits, then the answer arrives to nobody.
+        $slow = Start-Ec2Stub -Snapshot $Seed -Arguments '--delay', 'DescribeSubnets=3000'
+        $out = Join-Path $TestDrive "stopped-$Command"
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript($Script).AddArgument($ModulePath).AddArgument($slow.Url).AddArgument($out)
+            $handle = $ps.BeginInvoke()
+            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            while (-not (Get-StubActions $slow | Where-Object { $_ -eq 'DescribeSubnets' }) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+            Get-StubActions $slow | Should -Contain 'DescribeSubnets' -Because 'the cmdlet was waiting on the slow call when stopped'
+            $ps.Stop()
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            $atStop = @(Get-StubActions $slow).Count
+            Start-Sleep -Seconds 5
+            @(Get-StubActions $slow).Count | Should -Be $atStop -Because 'no call may go out after the cmdlet was stopped'
+            Test-Path -LiteralPath $out | Should -BeFalse -Because 'a stopped export writes nothing'
+        }
+        finally { $ps.Dispose(); Stop-Ec2Stub $slow }
+    }
+}
