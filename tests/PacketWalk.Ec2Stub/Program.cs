@@ -2,7 +2,7 @@ using PacketWalk.Ec2Stub;
 
 // Out-of-process use (Pester): dotnet PacketWalk.Ec2Stub.dll --snapshot <folder> [--account <12 digits>]
 //   [--role-account <12 digits>=<folder>]... [--page-size N] [--unauthorized <Action>]... [--throttle <Action>=<times>]...
-//   [--delay <Action>=<milliseconds>]...
+//   [--delay <Action>=<milliseconds>]... [--fail <Action>]... (always 500 InternalError) [--drop <Action>]... (always cut off)
 // Prints "LISTENING <url>" on one line, then serves until its standard input closes or it is stopped.
 string? snapshot = null;
 var account = "111111111111";
@@ -10,6 +10,8 @@ var roleAccounts = new List<(string Account, string Folder)>();
 var unauthorized = new List<string>();
 var throttled = new List<(string Action, int Times)>();
 var delayed = new List<(string Action, int Milliseconds)>();
+var failing = new List<string>();
+var dropped = new List<string>();
 int pageSize = 1000;
 for (int i = 0; i < args.Length; i++)
 {
@@ -32,6 +34,8 @@ for (int i = 0; i < args.Length; i++)
             var d = Next().Split('=', 2);
             delayed.Add((d[0], int.Parse(d[1])));
             break;
+        case "--fail": failing.Add(Next()); break;
+        case "--drop": dropped.Add(Next()); break;
         default: throw new ArgumentException($"unknown argument {args[i]}");
     }
 }
@@ -43,6 +47,8 @@ using var server = new Ec2StubServer(estate) { PageSize = pageSize };
 foreach (var action in unauthorized) server.Hooks.Add(StubFaults.Unauthorized(action));
 foreach (var (action, times) in throttled) server.Hooks.Add(StubFaults.Throttle(action, times));
 foreach (var (action, ms) in delayed) server.Hooks.Add(StubFaults.Delay(action, TimeSpan.FromMilliseconds(ms)));
+foreach (var action in failing) server.Hooks.Add(r => r.Action == action ? StubResponse.Ec2Error(500, "InternalError", "We encountered an internal error.") : null);
+foreach (var action in dropped) server.Hooks.Add(r => r.Action == action ? new StubResponse { Abort = true } : null);
 server.Start();
 Console.WriteLine($"LISTENING {server.Url}");
 Console.Out.Flush();

@@ -176,3 +176,31 @@ Describe 'Stopping a live cmdlet leaves no background work (the tests'' EC2 stub
         finally { $ps.Dispose(); Stop-Ec2Stub $slow }
     }
 }
+
+Describe 'A live call that keeps failing (the tests'' EC2 stub on 127.0.0.1)' -Skip:(-not $env:PACKETWALK_EC2STUB) {
+    It 'a lasting 5xx or cut-off answer on <Action> gives a warning and an Unknown verdict, never Reachable' -ForEach @(
+        @{ Action = 'DescribeNetworkAcls'; Fault = '--fail' }
+        @{ Action = 'DescribeRouteTables'; Fault = '--drop' }
+    ) {
+        $broken = Start-Ec2Stub -Snapshot $Seed -Arguments $Fault, $Action
+        try {
+            $r = Test-PacketPath -Source $HostA -Destination $HostB -Port 443 @LiveKeys -EndpointUrl $broken.Url -WarningVariable warned -WarningAction SilentlyContinue -ErrorVariable errs -ErrorAction SilentlyContinue
+            $errs.Count | Should -Be 0
+            $r.Verdict | Should -Be 'Unknown'
+            ($warned -join "`n") | Should -Match ([regex]::Escape("ec2:$Action failed"))
+            $r.Explanation | Should -Match 'failed'
+        }
+        finally { Stop-Ec2Stub $broken }
+    }
+
+    It 'a lasting 5xx on a call the walk needs first is AwsServiceError / ConnectionError' {
+        $broken = Start-Ec2Stub -Snapshot $Seed -Arguments '--fail', 'DescribeSubnets'
+        try {
+            $err = try { Test-PacketPath -Source $HostA -Destination $HostB -Port 443 @LiveKeys -EndpointUrl $broken.Url -ErrorAction Stop; $null } catch { $_ }
+            $err.FullyQualifiedErrorId | Should -BeLike 'AwsServiceError,*'
+            $err.CategoryInfo.Category | Should -Be 'ConnectionError'
+            $err.Exception.Message | Should -Match 'DescribeSubnets'
+        }
+        finally { Stop-Ec2Stub $broken }
+    }
+}
