@@ -381,3 +381,72 @@ public sealed record VpnGateway(
 {
     public bool IsAvailable => string.Equals(State, "available", StringComparison.OrdinalIgnoreCase);
 }
+
+/// <summary>
+/// A transit gateway policy table (describe-transit-gateway-policy-tables): an ordered rule list that picks the TGW route
+/// table for traffic arriving on the attachments associated with it (R-TGW-22).
+/// </summary>
+public sealed record TransitGatewayPolicyTable(string TransitGatewayPolicyTableId, string TransitGatewayId, string? State, ResourceOrigin Origin)
+{
+    public string? Name { get; init; }
+    /// <summary>Policy table states are pending, available, deleting and deleted; null (absent) is taken as available.</summary>
+    public bool IsAvailable => State is null || string.Equals(State, "available", StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>
+/// The match criteria of one policy rule (TransitGatewayPolicyRule). A null field is a wildcard ("*" or absent).
+/// Port ranges apply only to TCP and UDP (R-TGW-24). MetaData is matched against tags a packet carries from Cloud WAN,
+/// which no snapshot records.
+/// </summary>
+public sealed record TransitGatewayPolicyRule(
+    Cidr? SourceCidr,
+    Cidr? DestinationCidr,
+    int? Protocol,
+    PortRange? SourcePorts,
+    PortRange? DestinationPorts,
+    string? MetaDataKey,
+    string? MetaDataValue)
+{
+    public bool HasMetaData => !string.IsNullOrEmpty(MetaDataKey) || !string.IsNullOrEmpty(MetaDataValue);
+
+    /// <summary>"tcp from 10.0.0.0/16 port 32768-45000 to 10.1.0.0/16 port 443", with * for wildcards.</summary>
+    public string Text
+    {
+        get
+        {
+            var proto = Protocol is { } p ? IpProtocol.Name(p) : "all";
+            var from = SourceCidr?.ToString() ?? "*";
+            var to = DestinationCidr?.ToString() ?? "*";
+            var sp = SourcePorts is { } s ? $" port {s}" : "";
+            var dp = DestinationPorts is { } d ? $" port {d}" : "";
+            var meta = HasMetaData ? $" metadata {MetaDataKey}={MetaDataValue}" : "";
+            return $"{proto} from {from}{sp} to {to}{dp}{meta}";
+        }
+    }
+}
+
+/// <summary>One entry of a policy table (get-transit-gateway-policy-table-entries): rule number, criteria, target route table.</summary>
+public sealed record TransitGatewayPolicyTableEntry(
+    string TransitGatewayPolicyTableId,
+    int PolicyRuleNumber,
+    TransitGatewayPolicyRule PolicyRule,
+    string? TargetRouteTableId,
+    string State)
+{
+    /// <summary>Entry states are active and deleted; only active entries take part (R-TGW-23).</summary>
+    public bool IsActive => !string.Equals(State, "deleted", StringComparison.OrdinalIgnoreCase);
+    public string Text => $"policy rule {PolicyRuleNumber}: {PolicyRule.Text} -> {TargetRouteTableId ?? "(no route table)"}";
+}
+
+/// <summary>An attachment's association with a policy table (get-transit-gateway-policy-table-associations).</summary>
+public sealed record TransitGatewayPolicyTableAssociation(
+    string TransitGatewayPolicyTableId,
+    string TransitGatewayAttachmentId,
+    string? ResourceId,
+    string? ResourceType,
+    string State)
+{
+    /// <summary>Association states are associating, associated, disassociating and disassociated.</summary>
+    public bool IsAssociated => string.Equals(State, "associated", StringComparison.OrdinalIgnoreCase);
+    public bool IsDisassociated => string.Equals(State, "disassociated", StringComparison.OrdinalIgnoreCase);
+}

@@ -44,6 +44,12 @@ public sealed partial class NetworkModel
             .ToFrozenDictionary(g => g.Key, g => (IReadOnlyList<TransitGatewayRoute>)g.ToList(), StringComparer.Ordinal);
         TransitGatewayPropagations = b.TransitGatewayPropagations.GroupBy(p => p.TransitGatewayRouteTableId, StringComparer.Ordinal)
             .ToFrozenDictionary(g => g.Key, g => (IReadOnlyList<TransitGatewayPropagation>)g.ToList(), StringComparer.Ordinal);
+        TransitGatewayPolicyTables = b.TransitGatewayPolicyTables.ToFrozenDictionary(t => t.TransitGatewayPolicyTableId, StringComparer.Ordinal);
+        // R-TGW-23: rules are evaluated by ascending rule number, whatever order the API listed them in.
+        TransitGatewayPolicyTableEntries = b.TransitGatewayPolicyTableEntries.GroupBy(e => e.TransitGatewayPolicyTableId, StringComparer.Ordinal)
+            .ToFrozenDictionary(g => g.Key, g => (IReadOnlyList<TransitGatewayPolicyTableEntry>)g.OrderBy(e => e.PolicyRuleNumber).ToList(), StringComparer.Ordinal);
+        _policyTablesWithEntries = b.TransitGatewayPolicyTablesWithEntries.Concat(TransitGatewayPolicyTableEntries.Keys).ToFrozenSet(StringComparer.Ordinal);
+        TransitGatewayPolicyTableAssociations = b.TransitGatewayPolicyTableAssociations.ToList();
         Warnings = b.Warnings.ToList();
         SourceDescription = b.SourceDescription;
         Unreadable = b.Unreadable.ToList();
@@ -168,6 +174,26 @@ public sealed partial class NetworkModel
     public FrozenDictionary<string, NatGateway> NatGateways { get; }
     public FrozenDictionary<string, VpcEndpoint> VpcEndpoints { get; }
     public IReadOnlyList<ElasticIpAddress> ElasticIps { get; }
+    public FrozenDictionary<string, TransitGatewayPolicyTable> TransitGatewayPolicyTables { get; }
+    /// <summary>Policy table id -> its entries, rule number ascending.</summary>
+    public FrozenDictionary<string, IReadOnlyList<TransitGatewayPolicyTableEntry>> TransitGatewayPolicyTableEntries { get; }
+    public IReadOnlyList<TransitGatewayPolicyTableAssociation> TransitGatewayPolicyTableAssociations { get; }
+    private readonly FrozenSet<string> _policyTablesWithEntries;
+
+    /// <summary>True when the snapshot lists the entries of this policy table (an empty list counts: it drops everything).</summary>
+    public bool PolicyTableEntriesKnown(string policyTableId) => _policyTablesWithEntries.Contains(policyTableId);
+
+    /// <summary>
+    /// The policy-table association of an attachment as <paramref name="transitGatewayId"/> sees it (R-TGW-22), or null when
+    /// the attachment is associated with none. For a peering attachment each side may have its own; an association whose
+    /// policy table is not in the snapshot is taken as this TGW's. Disassociated rows are skipped.
+    /// </summary>
+    public TransitGatewayPolicyTableAssociation? PolicyTableAssociationOf(string transitGatewayId, string attachmentId) =>
+        TransitGatewayPolicyTableAssociations
+            .Where(a => a.TransitGatewayAttachmentId == attachmentId && !a.IsDisassociated)
+            .Where(a => !TransitGatewayPolicyTables.TryGetValue(a.TransitGatewayPolicyTableId, out var t) || t.TransitGatewayId == transitGatewayId)
+            .OrderBy(a => a.IsAssociated ? 0 : 1).ThenBy(a => a.TransitGatewayPolicyTableId, StringComparer.Ordinal)
+            .FirstOrDefault();
 
     private readonly FrozenDictionary<IpAddress, IReadOnlyList<NetworkInterface>> _enisByAddress;
     private readonly FrozenDictionary<string, IReadOnlyList<NetworkInterface>> _enisByGroup;
@@ -240,6 +266,7 @@ public sealed partial class NetworkModel
         ["VpcPeeringConnections"] = VpcPeeringConnections.Count, ["InternetGateways"] = InternetGateways.Count,
         ["EgressOnlyInternetGateways"] = EgressOnlyInternetGateways.Count, ["NatGateways"] = NatGateways.Count,
         ["VpcEndpoints"] = VpcEndpoints.Count, ["Addresses"] = ElasticIps.Count,
+        ["TransitGatewayPolicyTables"] = TransitGatewayPolicyTables.Count,
     };
 }
 
@@ -280,6 +307,11 @@ public sealed class NetworkModelBuilder
     public List<NatGateway> NatGateways { get; } = new();
     public List<VpcEndpoint> VpcEndpoints { get; } = new();
     public List<ElasticIpAddress> ElasticIps { get; } = new();
+    public List<TransitGatewayPolicyTable> TransitGatewayPolicyTables { get; } = new();
+    public List<TransitGatewayPolicyTableEntry> TransitGatewayPolicyTableEntries { get; } = new();
+    public List<TransitGatewayPolicyTableAssociation> TransitGatewayPolicyTableAssociations { get; } = new();
+    /// <summary>Policy tables whose entries were read, even when the list was empty (an empty table drops everything).</summary>
+    public HashSet<string> TransitGatewayPolicyTablesWithEntries { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Builds a model whose lookups scan linearly (the benchmark's baseline); see <see cref="NetworkModel.LinearLookups"/>.</summary>
     internal bool LinearLookups { get; set; }
@@ -330,6 +362,7 @@ public sealed class NetworkModelBuilder
         Dedupe(EgressOnlyInternetGateways, g => g.EgressOnlyInternetGatewayId, g => g.Origin);
         Dedupe(NatGateways, n => n.NatGatewayId, n => n.Origin);
         Dedupe(VpcEndpoints, e => e.VpcEndpointId, e => e.Origin);
+        Dedupe(TransitGatewayPolicyTables, t => t.TransitGatewayPolicyTableId, t => t.Origin);
         CheckReferences();
         return new NetworkModel(this);
     }

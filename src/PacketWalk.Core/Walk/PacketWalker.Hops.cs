@@ -10,7 +10,7 @@ public sealed partial class PacketWalker
         string? groupId = null, string? networkAclId = null, string? routeTableId = null, string? transitGatewayId = null,
         string? attachmentId = null, string? tgwRouteTableId = null, string? peeringId = null, string? internetGatewayId = null,
         string? egressOnlyId = null, string? natGatewayId = null, string? vpcEndpointId = null,
-        string? vpnGatewayId = null, string? vpnConnectionId = null, string? vpcId = null)
+        string? vpnGatewayId = null, string? vpnConnectionId = null, string? vpcId = null, string? policyTableId = null)
     {
         // Hops without a subnet take their region from the VPC they belong to, or the TGW's own origin (a peering walk spans two).
         var origin = subnet?.Origin ?? eni?.Origin
@@ -40,6 +40,7 @@ public sealed partial class PacketWalker
             TransitGatewayId = transitGatewayId,
             TransitGatewayAttachmentId = attachmentId,
             TransitGatewayRouteTableId = tgwRouteTableId,
+            TransitGatewayPolicyTableId = policyTableId,
             VpcPeeringConnectionId = peeringId,
             InternetGatewayId = internetGatewayId,
             EgressOnlyInternetGatewayId = egressOnlyId,
@@ -89,7 +90,7 @@ public sealed partial class PacketWalker
 
     private LegOutcome StopWithHop(WalkDirection direction, HopStep step, Trace trace, Packet packet, Subnet? subnet, OutcomeKind kind, string at, string reason,
         string rule, string explanation, string? transitGatewayId = null, string? attachmentId = null, string? tgwRouteTableId = null, string? note = null,
-        string? vpnGatewayId = null)
+        string? vpnGatewayId = null, string? policyTableId = null)
     {
         var decision = kind switch
         {
@@ -103,7 +104,8 @@ public sealed partial class PacketWalker
             },
         };
         trace.Hops.Add(Hop(direction, step, null, subnet, packet, decision, at, rule, reason, note ?? explanation,
-            transitGatewayId: transitGatewayId, attachmentId: attachmentId, tgwRouteTableId: tgwRouteTableId, vpnGatewayId: vpnGatewayId));
+            transitGatewayId: transitGatewayId, attachmentId: attachmentId, tgwRouteTableId: tgwRouteTableId, vpnGatewayId: vpnGatewayId,
+            policyTableId: policyTableId));
         return Stop(kind, trace, packet, at, reason, rule, explanation);
     }
 }

@@ -103,6 +103,9 @@ public sealed partial class PacketWalker
                 $"{transitGatewayId} entered again from {arrivalAttachmentId}", $"The packet came back into {transitGatewayId} from {arrivalAttachmentId}: the routes form a loop.",
                 transitGatewayId: transitGatewayId, attachmentId: arrivalAttachmentId);
         if (!trace.Work.TryTake()) return WorkBudgetSpent(direction, HopStep.TgwRouteTable, trace, packet, null, transitGatewayId, transitGatewayId);
+        // R-TGW-22: an attachment associated with a policy table is routed by its rules, not by a route-table association.
+        if (_model.PolicyTableAssociationOf(transitGatewayId, arrivalAttachmentId) is { } policy)
+            return PolicyRouting(direction, transitGatewayId, arrivalAttachmentId, policy, availabilityZone, packet, trace, budget);
         var arrival = _model.TransitGatewayAttachmentOn(transitGatewayId, arrivalAttachmentId);
         if (arrival is null && _model.WhyUnreadable(ResourceKinds.TransitGatewayAttachments) is { } deniedAttachments)
             return StopWithHop(direction, HopStep.TgwRouteTable, trace, packet, null, OutcomeKind.Unknown, arrivalAttachmentId, "TGW_RTB_ROUTES_ARE_UNKNOWN",
@@ -124,7 +127,17 @@ public sealed partial class PacketWalker
                     : $"{arrivalAttachmentId}'s association with {arrival.AssociatedRouteTableId} is {arrival.AssociationState}, not associated, so the transit gateway drops what arrives on it (R-TGW-14).",
                 transitGatewayId: transitGatewayId, attachmentId: arrivalAttachmentId, tgwRouteTableId: arrival.AssociatedRouteTableId);
 
-        var routeTableId = arrival.AssociatedRouteTableId;
+        return RouteInTgwTable(direction, transitGatewayId, arrivalAttachmentId, arrival.AssociatedRouteTableId, availabilityZone, packet, trace, budget,
+            $"{arrivalAttachmentId} is associated with {arrival.AssociatedRouteTableId}, so its routes decide (R-TGW-14)");
+    }
+
+    /// <summary>
+    /// Longest-prefix match in one TGW route table (R-TGW-15..17) and on to the chosen attachment. <paramref name="chosenBecause"/>
+    /// says why this table decides: the arrival attachment's association (R-TGW-14) or a policy rule (R-TGW-22).
+    /// </summary>
+    private LegOutcome RouteInTgwTable(WalkDirection direction, string transitGatewayId, string arrivalAttachmentId, string routeTableId, string? availabilityZone,
+        Packet packet, Trace trace, int budget, string chosenBecause)
+    {
         if ((_model.WhyUnreadable(ResourceKinds.TransitGatewayRoutes, routeTableId) ?? _model.WhyUnreadable(ResourceKinds.TransitGatewayPropagations, routeTableId)) is { } deniedRoutes)
             // Static routes outrank propagated ones (R-TGW-15): with either half unread no lookup can be trusted.
             return StopWithHop(direction, HopStep.TgwRouteTable, trace, packet, null, OutcomeKind.Unknown, routeTableId, "TGW_RTB_ROUTES_ARE_UNKNOWN",
@@ -180,7 +193,7 @@ public sealed partial class PacketWalker
                 $"The route {best.Prefix} in {routeTableId} names no attachment in the snapshot.", transitGatewayId: transitGatewayId, attachmentId: arrivalAttachmentId, tgwRouteTableId: routeTableId);
 
         trace.Hops.Add(Hop(direction, HopStep.TgwRouteTable, null, null, packet, HopDecision.Forward, routeTableId, ruleText, null,
-            JoinNotes($"{arrivalAttachmentId} is associated with {routeTableId}, so its routes decide (R-TGW-14)", suppressedNote),
+            JoinNotes(chosenBecause, suppressedNote),
             transitGatewayId: transitGatewayId, attachmentId: arrivalAttachmentId, tgwRouteTableId: routeTableId));
         if (best.Route.Targets.Count > 1)
             return Branch(trace, best.Route.Targets.Select(t => (Func<Trace, LegOutcome>)(tr => LeaveTransitGateway(direction, transitGatewayId, t.TransitGatewayAttachmentId, availabilityZone, packet, tr, budget - 1))).ToList(),
@@ -307,9 +320,12 @@ public sealed partial class PacketWalker
     /// the others as variants, since the reply may still depend on the choice); otherwise the verdict is Ambiguous and
     /// names the alternatives (never a guess).
     /// </summary>
-    private LegOutcome Branch(Trace trace, IReadOnlyList<Func<Trace, LegOutcome>> alternatives, string why, string at)
+    private LegOutcome Branch(Trace trace, IReadOnlyList<Func<Trace, LegOutcome>> alternatives, string why, string at) =>
+        Branch(trace, alternatives.Select(alt => alt(trace.Clone())).ToList(), why, at);
+
+    /// <summary>As above, for alternatives already walked, each on its own clone of <paramref name="trace"/>.</summary>
+    private LegOutcome Branch(Trace trace, IReadOnlyList<LegOutcome> outcomes, string why, string at)
     {
-        var outcomes = alternatives.Select(alt => alt(trace.Clone())).ToList();
         // An alternative cut short by the work budget was never decided: the walk as a whole is Unknown, not Ambiguous.
         if (outcomes.FirstOrDefault(o => o.Reason == WalkBudgetExceeded) is { } cutShort) return cutShort;
         var first = outcomes[0];

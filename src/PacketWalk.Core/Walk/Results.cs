@@ -63,6 +63,8 @@ public enum HopStep
     GatewayRouteTable = 19,
     Edge = 20,
     Destination = 21,
+    /// <summary>The policy table of the arrival attachment picked the route table (policy-based routing, R-TGW-22); between TgwAttachmentEntry and TgwRouteTable on the path.</summary>
+    TgwPolicyTable = 22,
 }
 
 /// <summary>
@@ -96,6 +98,7 @@ public sealed class PacketHop
     public string? TransitGatewayId { get; init; }
     public string? TransitGatewayAttachmentId { get; init; }
     public string? TransitGatewayRouteTableId { get; init; }
+    public string? TransitGatewayPolicyTableId { get; init; }
     public string? VpcPeeringConnectionId { get; init; }
     public string? InternetGatewayId { get; init; }
     public string? EgressOnlyInternetGatewayId { get; init; }

@@ -28,6 +28,9 @@ internal sealed class SnapshotReaderState
         MergePrefixLists(b);
         DedupeRows(b.TransitGatewayRoutes, RouteKey);
         DedupeRows(b.TransitGatewayPropagations, p => p);
+        DedupeRows(b.TransitGatewayPolicyTableEntries, e => e);
+        DedupeRows(b.TransitGatewayPolicyTableAssociations, a => a);
+        CheckPolicyRuleNumbers(b);
         DedupeRows(b.ElasticIps, a => (a.AllocationId, a.PublicIp, a.PrivateIp, a.NetworkInterfaceId, a.InstanceId));
         EmbeddedNetworkInterfaces.Clear();
         PrefixListEntries.Clear();
@@ -66,6 +69,14 @@ internal sealed class SnapshotReaderState
             var m = merged[id];
             b.PrefixLists.Add(new PrefixList(id, m.Name, m.Cidrs, m.Owner, m.Origin));
         }
+    }
+
+    /// <summary>A rule number is unique within a policy table; two different rules under one number cannot both be AWS's.</summary>
+    private static void CheckPolicyRuleNumbers(NetworkModelBuilder b)
+    {
+        foreach (var clash in b.TransitGatewayPolicyTableEntries.GroupBy(e => (e.TransitGatewayPolicyTableId, e.PolicyRuleNumber)).Where(g => g.Count() > 1))
+            throw new SnapshotException(SnapshotErrorIds.DuplicateId,
+                $"policy table {clash.Key.TransitGatewayPolicyTableId} has {clash.Count()} different rules numbered {clash.Key.PolicyRuleNumber}: {string.Join(" | ", clash.Select(e => e.Text))}");
     }
 
     private static string RouteKey(TransitGatewayRoute r) =>
