@@ -450,3 +450,45 @@ public sealed record TransitGatewayPolicyTableAssociation(
     public bool IsAssociated => string.Equals(State, "associated", StringComparison.OrdinalIgnoreCase);
     public bool IsDisassociated => string.Equals(State, "disassociated", StringComparison.OrdinalIgnoreCase);
 }
+
+/// <summary>
+/// VPC Block Public Access settings of one account and region (describe-vpc-block-public-access-options, R-BPA-1):
+/// InternetGatewayBlockMode off, block-bidirectional or block-ingress.
+/// </summary>
+public sealed record VpcBlockPublicAccessOptions(
+    string? AwsAccountId,
+    string? AwsRegion,
+    string InternetGatewayBlockMode,
+    string? ExclusionsAllowed,
+    string? State,
+    ResourceOrigin Origin)
+{
+    public bool IsOff => string.Equals(InternetGatewayBlockMode, "off", StringComparison.OrdinalIgnoreCase);
+    /// <summary>Exclusions count unless an AWS Organizations policy says not-allowed (R-BPA-4).</summary>
+    public bool ExclusionsApply => !string.Equals(ExclusionsAllowed, "not-allowed", StringComparison.OrdinalIgnoreCase);
+    /// <summary>Option states are default-state, update-in-progress and update-complete; in progress means the mode is changing.</summary>
+    public bool IsChanging => string.Equals(State, "update-in-progress", StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>
+/// A VPC Block Public Access exclusion (describe-vpc-block-public-access-exclusions, R-BPA-3): one VPC or subnet exempted
+/// with allow-bidirectional or allow-egress. <see cref="VpcId"/> or <see cref="SubnetId"/> comes from the resource ARN.
+/// </summary>
+public sealed record VpcBlockPublicAccessExclusion(
+    string ExclusionId,
+    string InternetGatewayExclusionMode,
+    string? ResourceArn,
+    string? VpcId,
+    string? SubnetId,
+    string State,
+    ResourceOrigin Origin)
+{
+    public bool AllowsBidirectional => string.Equals(InternetGatewayExclusionMode, "allow-bidirectional", StringComparison.OrdinalIgnoreCase);
+    public bool AllowsEgress => string.Equals(InternetGatewayExclusionMode, "allow-egress", StringComparison.OrdinalIgnoreCase);
+    /// <summary>create-complete and update-complete are in effect.</summary>
+    public bool InEffect => State.Equals("create-complete", StringComparison.OrdinalIgnoreCase) || State.Equals("update-complete", StringComparison.OrdinalIgnoreCase);
+    /// <summary>A state in which AWS may or may not apply the exclusion yet: create-, update-, delete- or disable-in-progress, or update-failed.</summary>
+    public bool IsChanging => State.EndsWith("-in-progress", StringComparison.OrdinalIgnoreCase) || State.Equals("update-failed", StringComparison.OrdinalIgnoreCase);
+    public string Target => SubnetId ?? VpcId ?? ResourceArn ?? "?";
+    public string Text => $"{ExclusionId} ({InternetGatewayExclusionMode} on {Target}, {State})";
+}

@@ -50,6 +50,8 @@ public sealed partial class NetworkModel
             .ToFrozenDictionary(g => g.Key, g => (IReadOnlyList<TransitGatewayPolicyTableEntry>)g.OrderBy(e => e.PolicyRuleNumber).ToList(), StringComparer.Ordinal);
         _policyTablesWithEntries = b.TransitGatewayPolicyTablesWithEntries.Concat(TransitGatewayPolicyTableEntries.Keys).ToFrozenSet(StringComparer.Ordinal);
         TransitGatewayPolicyTableAssociations = b.TransitGatewayPolicyTableAssociations.ToList();
+        VpcBlockPublicAccessOptions = b.VpcBlockPublicAccessOptions.ToList();
+        VpcBlockPublicAccessExclusions = b.VpcBlockPublicAccessExclusions.ToFrozenDictionary(e => e.ExclusionId, StringComparer.Ordinal);
         Warnings = b.Warnings.ToList();
         SourceDescription = b.SourceDescription;
         Unreadable = b.Unreadable.ToList();
@@ -180,6 +182,26 @@ public sealed partial class NetworkModel
     public IReadOnlyList<TransitGatewayPolicyTableAssociation> TransitGatewayPolicyTableAssociations { get; }
     private readonly FrozenSet<string> _policyTablesWithEntries;
 
+    /// <summary>VPC Block Public Access settings, one per account and region read (R-BPA-1).</summary>
+    public IReadOnlyList<VpcBlockPublicAccessOptions> VpcBlockPublicAccessOptions { get; }
+    public FrozenDictionary<string, VpcBlockPublicAccessExclusion> VpcBlockPublicAccessExclusions { get; }
+
+    /// <summary>
+    /// The Block Public Access settings that govern a VPC: those of its owner account and region; settings that name no
+    /// account (or no region) match any. Null when the snapshot holds none for it.
+    /// </summary>
+    public VpcBlockPublicAccessOptions? BlockPublicAccessFor(string? accountId, string? region) =>
+        VpcBlockPublicAccessOptions
+            .Where(o => (o.AwsRegion is null || region is null || o.AwsRegion == region) && (o.AwsAccountId is null || accountId is null || o.AwsAccountId == accountId))
+            .OrderBy(o => o.AwsAccountId is null ? 1 : 0).ThenBy(o => o.AwsRegion is null ? 1 : 0)
+            .FirstOrDefault();
+
+    /// <summary>The exclusions naming this VPC or this subnet, whatever their state (R-BPA-3).</summary>
+    public IReadOnlyList<VpcBlockPublicAccessExclusion> BlockPublicAccessExclusionsFor(string vpcId, string? subnetId) =>
+        VpcBlockPublicAccessExclusions.Values
+            .Where(e => e.VpcId == vpcId || (subnetId is not null && e.SubnetId == subnetId))
+            .OrderBy(e => e.SubnetId is null ? 1 : 0).ThenBy(e => e.ExclusionId, StringComparer.Ordinal).ToList();
+
     /// <summary>True when the snapshot lists the entries of this policy table (an empty list counts: it drops everything).</summary>
     public bool PolicyTableEntriesKnown(string policyTableId) => _policyTablesWithEntries.Contains(policyTableId);
 
@@ -267,6 +289,7 @@ public sealed partial class NetworkModel
         ["EgressOnlyInternetGateways"] = EgressOnlyInternetGateways.Count, ["NatGateways"] = NatGateways.Count,
         ["VpcEndpoints"] = VpcEndpoints.Count, ["Addresses"] = ElasticIps.Count,
         ["TransitGatewayPolicyTables"] = TransitGatewayPolicyTables.Count,
+        ["VpcBlockPublicAccessExclusions"] = VpcBlockPublicAccessExclusions.Count,
     };
 }
 
@@ -312,6 +335,8 @@ public sealed class NetworkModelBuilder
     public List<TransitGatewayPolicyTableAssociation> TransitGatewayPolicyTableAssociations { get; } = new();
     /// <summary>Policy tables whose entries were read, even when the list was empty (an empty table drops everything).</summary>
     public HashSet<string> TransitGatewayPolicyTablesWithEntries { get; } = new(StringComparer.Ordinal);
+    public List<VpcBlockPublicAccessOptions> VpcBlockPublicAccessOptions { get; } = new();
+    public List<VpcBlockPublicAccessExclusion> VpcBlockPublicAccessExclusions { get; } = new();
 
     /// <summary>Builds a model whose lookups scan linearly (the benchmark's baseline); see <see cref="NetworkModel.LinearLookups"/>.</summary>
     internal bool LinearLookups { get; set; }
@@ -363,6 +388,8 @@ public sealed class NetworkModelBuilder
         Dedupe(NatGateways, n => n.NatGatewayId, n => n.Origin);
         Dedupe(VpcEndpoints, e => e.VpcEndpointId, e => e.Origin);
         Dedupe(TransitGatewayPolicyTables, t => t.TransitGatewayPolicyTableId, t => t.Origin);
+        Dedupe(VpcBlockPublicAccessOptions, o => $"{o.AwsAccountId}|{o.AwsRegion}", o => o.Origin);
+        Dedupe(VpcBlockPublicAccessExclusions, e => e.ExclusionId, e => e.Origin);
         CheckReferences();
         return new NetworkModel(this);
     }

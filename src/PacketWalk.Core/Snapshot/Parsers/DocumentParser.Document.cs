@@ -7,6 +7,9 @@ internal sealed partial class DocumentParser
     /// <summary>Top-level keys that carry no resources and are accepted silently.</summary>
     private static readonly HashSet<string> SilentKeys = new(StringComparer.Ordinal) { "NextToken", "ResponseMetadata" };
 
+    /// <summary>Keys whose describe call returns one object, not a list (a list of them is read too, for merged files).</summary>
+    private static readonly HashSet<string> SingleObjectKeys = new(StringComparer.Ordinal) { "VpcBlockPublicAccessOptions" };
+
     /// <summary>Dispatches each top-level key (or a bare top-level list) to its parser.</summary>
     public void Parse(JsonElement root)
     {
@@ -52,6 +55,8 @@ internal sealed partial class DocumentParser
             "TransitGatewayPolicyTables" => ParseTransitGatewayPolicyTable,
             "TransitGatewayPolicyTableEntries" => ParseTransitGatewayPolicyTableEntries,
             "TransitGatewayPolicyTableAssociations" => ParseTransitGatewayPolicyTableAssociations,
+            "VpcBlockPublicAccessOptions" => ParseVpcBlockPublicAccessOptions,
+            "VpcBlockPublicAccessExclusions" => ParseVpcBlockPublicAccessExclusion,
             "VpnConnections" => ParseVpnConnection,
             "VpnGateways" => ParseVpnGateway,
             "VpcPeeringConnections" => ParseVpcPeeringConnection,
@@ -71,6 +76,11 @@ internal sealed partial class DocumentParser
 
         Recognised++;
         if (value.ValueKind == JsonValueKind.Null) return;
+        if (value.ValueKind == JsonValueKind.Object && SingleObjectKeys.Contains(pascal))
+        {
+            parse(value, path);
+            return;
+        }
         if (value.ValueKind != JsonValueKind.Array)
             throw Invalid(path, $"{key} must be a list, not {KindText(value.ValueKind)}");
         _skipped.Clear();
