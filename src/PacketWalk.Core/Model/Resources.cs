@@ -293,7 +293,15 @@ public sealed record InternetGateway(string InternetGatewayId, IReadOnlyList<str
 
 public sealed record EgressOnlyInternetGateway(string EgressOnlyInternetGatewayId, IReadOnlyList<string> AttachedVpcIds, ResourceOrigin Origin);
 
-public sealed record NatGatewayAddress(string? NetworkInterfaceId, IpAddress? PrivateIp, IpAddress? PublicIp, string? AllocationId, bool IsPrimary, string? AvailabilityZone);
+public sealed record NatGatewayAddress(string? NetworkInterfaceId, IpAddress? PrivateIp, IpAddress? PublicIp, string? AllocationId, bool IsPrimary, string? AvailabilityZone)
+{
+    /// <summary>For a regional NAT gateway: the AZ id this address serves (R-NAT-5).</summary>
+    public string? AvailabilityZoneId { get; init; }
+    /// <summary>assigning, unassigning, associating, disassociating, succeeded or failed; null when the snapshot does not say.</summary>
+    public string? Status { get; init; }
+    /// <summary>An address is usable unless its status says it is being set up, taken away or failed.</summary>
+    public bool IsUsable => Status is null || string.Equals(Status, "succeeded", StringComparison.OrdinalIgnoreCase);
+}
 
 public sealed record NatGateway(
     string NatGatewayId,
@@ -307,6 +315,13 @@ public sealed record NatGateway(
 {
     public bool IsPublic => !string.Equals(ConnectivityType, "private", StringComparison.OrdinalIgnoreCase);
     public bool IsAvailable => string.Equals(State, "available", StringComparison.OrdinalIgnoreCase);
+    /// <summary>A regional NAT gateway serves every AZ it has addresses in, from no subnet of its own (R-NAT-4).</summary>
+    public bool IsRegional => string.Equals(AvailabilityMode, "regional", StringComparison.OrdinalIgnoreCase);
+    /// <summary>The route table AWS creates for a regional NAT gateway (its own routes to the internet gateway).</summary>
+    public string? RouteTableId { get; init; }
+    /// <summary>Regional NAT: "enabled" when AWS expands it into AZs as workloads appear (automatic mode), "disabled" in manual mode.</summary>
+    public string? AutoProvisionZones { get; init; }
+    public bool ExpandsAutomatically => string.Equals(AutoProvisionZones, "enabled", StringComparison.OrdinalIgnoreCase);
 }
 
 public sealed record VpcEndpoint(

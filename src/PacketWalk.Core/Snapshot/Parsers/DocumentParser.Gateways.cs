@@ -156,9 +156,17 @@ internal sealed partial class DocumentParser
         var addresses = new List<NatGatewayAddress>(1);
         foreach (var (el, p) in Objects(o, path, "NatGatewayAddresses"))
             addresses.Add(new NatGatewayAddress(Str(el, p, "NetworkInterfaceId"), IpOpt(el, p, "PrivateIp"), IpOpt(el, p, "PublicIp"),
-                Str(el, p, "AllocationId"), Bool(el, p, "IsPrimary") ?? false, Str(el, p, "AvailabilityZone")));
+                Str(el, p, "AllocationId"), Bool(el, p, "IsPrimary") ?? false, Str(el, p, "AvailabilityZone"))
+            {
+                AvailabilityZoneId = Str(el, p, "AvailabilityZoneId"),
+                Status = Str(el, p, "Status"),
+            });
         _b.NatGateways.Add(new NatGateway(id, Str(o, path, "SubnetId"), vpcId, Str(o, path, "State") ?? "available",
-            Str(o, path, "ConnectivityType") ?? "public", Str(o, path, "AvailabilityMode"), addresses, Origin(path, null)));
+            Str(o, path, "ConnectivityType") ?? "public", Str(o, path, "AvailabilityMode"), addresses, Origin(path, null))
+        {
+            RouteTableId = Str(o, path, "RouteTableId"),
+            AutoProvisionZones = Str(o, path, "AutoProvisionZones"),
+        });
     }
 
     private void ParseVpcEndpoint(JsonElement o, string path)
