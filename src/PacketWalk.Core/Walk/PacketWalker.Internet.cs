@@ -18,6 +18,10 @@ public sealed partial class PacketWalker
         if (!igw.AttachedVpcIds.Contains(subnet.VpcId))
             return StopAt(direction, HopStep.InternetGateway, trace, packet, subnet, null, OutcomeKind.Blocked, igwId, "BAD_STATE_ATTACHMENT", route.Text,
                 $"{igwId} is not attached to {subnet.VpcId}, so it carries none of its traffic.", igwId: igwId);
+        // R-BPA-1/5: leaving the VPC opens a connection outwards on the request, answers one from the internet on the reply.
+        var (user, path) = InternetUser(subnet.VpcId, packet.Source);
+        if (CheckBlockPublicAccess(direction, HopStep.InternetGateway, igwId, subnet.VpcId, user, subnet.SubnetId, path, direction == WalkDirection.Forward, packet, trace) is { } blocked)
+            return blocked;
         var outbound = CheckNacl(direction, subnet, RuleDirection.Outbound, packet, trace);
         if (outbound.Stop is { } stop) return stop;
         return EgressToInternet(direction, igw, subnet.VpcId, outbound.Packet, trace, budget);
@@ -53,7 +57,13 @@ public sealed partial class PacketWalker
         Packet translated = packet;
         string rule;
         string note;
-        if (!packet.Source.IsV6)
+        if (!packet.Source.IsV6 && RegionalNatHolding(packet.Source, vpcId) is { } regionalNat)
+        {
+            // R-NAT-5: a regional NAT gateway already sends with its Elastic IP for the source's AZ.
+            rule = $"{packet.Source} is {regionalNat.NatGatewayId}'s Elastic IP: no translation";
+            note = "a regional NAT gateway sends with the Elastic IP of the source's AZ (R-NAT-5)";
+        }
+        else if (!packet.Source.IsV6)
         {
             var owner = _model.NetworkInterfacesWithAddress(packet.Source).FirstOrDefault(e => e.VpcId == vpcId);
             var publicIp = owner is null ? null : _addresses.PublicIpOf(owner, packet.Source);
@@ -159,6 +169,20 @@ public sealed partial class PacketWalker
                 $"{packet.Source} on the internet sends to {packet.Destination}", null, $"arrives at {igwId}, the internet side of {vpcId}",
                 internetGatewayId: igwId, vpcId: vpcId));
 
+        if (direction == WalkDirection.Return && !packet.Destination.IsV6
+            && trace.ForwardTranslations.LastOrDefault(t => t.TranslatedSource == packet.Destination) is { } regional
+            && _model.NatGateways.TryGetValue(regional.NatGatewayId, out var regionalNat) && regionalNat.IsRegional)
+            return ReplyIntoRegionalNat(igw, vpcId, regionalNat, regional, packet, trace);
+
+        // R-BPA-1/5: coming in answers a connection made outwards on the reply, opens one from the internet on the request.
+        var inboundUser = packet.Destination.IsV6
+            ? _model.NetworkInterfacesWithAddress(packet.Destination).FirstOrDefault(e => e.VpcId == vpcId)
+            : _addresses.ByPublicIp(packet.Destination) is { } m && m.Interface.VpcId == vpcId ? m.Interface : null;
+        if (inboundUser is not null
+            && CheckBlockPublicAccess(direction, HopStep.InternetGateway, igwId, vpcId, inboundUser, null,
+                _addresses.NatGatewayOf(inboundUser) is not null ? InternetPath.NatGateway : InternetPath.Direct, direction == WalkDirection.Return, packet, trace) is { } blocked)
+            return blocked;
+
         if (!packet.Source.IsV6 && packet.Source.IsRfc1918)
             return Refuse("IGW_SOURCE_ADDRESS_NOT_IN_RFC1918_INGRESS", $"source {packet.Source} is RFC 1918 private space",
                 $"{igwId} drops traffic from {packet.Source}: private (RFC 1918) sources do not come from the internet (R-IGW-3).");
@@ -206,6 +230,9 @@ public sealed partial class PacketWalker
         if (!packet.Destination.IsV6)
             return StopAt(direction, HopStep.EgressOnlyInternetGateway, trace, packet, subnet, null, OutcomeKind.Blocked, eigwId, "PROTOCOL_RESTRICTION", route.Text,
                 $"{eigwId} carries IPv6 only; {packet.Destination} is IPv4 (R-EIGW-1).", eigwId: eigwId);
+        if (CheckBlockPublicAccess(direction, HopStep.EgressOnlyInternetGateway, eigwId, subnet.VpcId, InternetUser(subnet.VpcId, packet.Source).Owner, subnet.SubnetId,
+                InternetPath.EgressOnly, direction == WalkDirection.Forward, packet, trace) is { } blocked)
+            return blocked;
         var outbound = CheckNacl(direction, subnet, RuleDirection.Outbound, packet, trace);
         if (outbound.Stop is { } stop) return stop;
         packet = outbound.Packet;
@@ -218,6 +245,9 @@ public sealed partial class PacketWalker
     /// <summary>The reply to a connection that went out through an egress-only gateway comes back through it (R-EIGW-1).</summary>
     private LegOutcome ReplyThroughEgressOnlyGateway(Terminus end, Packet reply, Trace trace)
     {
+        if (CheckBlockPublicAccess(WalkDirection.Return, HopStep.EgressOnlyInternetGateway, end.ComponentId, end.VpcId!, InternetUser(end.VpcId!, reply.Destination).Owner, null,
+                InternetPath.EgressOnly, initiatedInside: true, reply, trace) is { } blocked)
+            return blocked;
         trace.AddToPath(end.ComponentId);
         trace.Hops.Add(Hop(WalkDirection.Return, HopStep.EgressOnlyInternetGateway, null, null, reply, HopDecision.Forward, end.ComponentId,
             "reply to a tracked outbound connection", null, "the egress-only gateway admits replies to connections that went out through it (R-EIGW-1)",

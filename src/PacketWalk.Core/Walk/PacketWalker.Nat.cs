@@ -22,8 +22,6 @@ public sealed partial class PacketWalker
             return Halt(OutcomeKind.Unknown, "UNKNOWN_RESOURCE", route.Text, $"The route {route.DestinationText} leads to {natId}, which is not in the snapshot (describe-nat-gateways).");
         if (!nat.IsAvailable)
             return Halt(OutcomeKind.Blocked, "BAD_STATE", $"{natId} is {nat.State}", $"{natId} is {nat.State}; only an available NAT gateway translates traffic.");
-        if (nat.SubnetId is null || !_model.Subnets.TryGetValue(nat.SubnetId, out var natSubnet))
-            return Halt(OutcomeKind.Unknown, "UNKNOWN_RESOURCE", route.Text, $"The subnet {nat.SubnetId ?? "(none given)"} of {natId} is not in the snapshot.");
         if (trace.EnteredVpc is { } entered && entered.VpcId == nat.VpcId && entered.Via is "vpc-peering" or "virtual-private-gateway")
             // R-PCX-7 / R-NAT-3: a NAT gateway serves traffic from its own VPC (or a transit gateway), not from a peering
             // connection, a VPN or Direct Connect ending on the VPC's virtual private gateway.
@@ -35,6 +33,10 @@ public sealed partial class PacketWalker
         if (packet.Protocol is not (IpProtocol.Tcp or IpProtocol.Udp or IpProtocol.Icmp))
             return Halt(OutcomeKind.Blocked, "PROTOCOL_RESTRICTION", $"protocol {packet.ProtocolName}",
                 $"{natId} translates only TCP, UDP and ICMP; protocol {packet.ProtocolName} is dropped (R-NAT-1).");
+        if (nat.IsRegional)
+            return ThroughRegionalNatGateway(direction, subnet, route, nat, packet, trace, budget);
+        if (nat.SubnetId is null || !_model.Subnets.TryGetValue(nat.SubnetId, out var natSubnet))
+            return Halt(OutcomeKind.Unknown, "UNKNOWN_RESOURCE", route.Text, $"The subnet {nat.SubnetId ?? "(none given)"} of {natId} is not in the snapshot.");
         if (natSubnet.SubnetId == subnet.SubnetId)
             // Its own subnet's route table routes what the NAT sends: a route to the NAT there sends the translated packet back to it.
             return Halt(OutcomeKind.Blocked, "NGW_SOURCE_IN_SAME_SUBNET", route.Text,
