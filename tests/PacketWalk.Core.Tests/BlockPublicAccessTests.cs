@@ -108,4 +108,22 @@ public class BlockPublicAccessTests
             """{"VpcBlockPublicAccessOptions":{"InternetGatewayBlockMode":"block-everything"}}""", "bad.json", null, null)));
         Assert.Equal(SnapshotErrorIds.InvalidValue, mode.ErrorId);
     }
+
+    [Fact]
+    public void A_blocked_walk_names_the_exclusion_that_applies_and_the_one_that_would_allow()
+    {
+        var folder = ScenarioTests.ScenarioFolders().Single(f => Path.GetFileName(f) == "vpc-bpa-bidirectional");
+        var walker = new PacketWalker(ScenarioTests.ModelFor(folder));
+        var inbound = walker.Walk(new WalkRequest { Source = "203.0.113.9", Destination = "3.85.0.20", Protocol = 6, Port = 443 });
+        Assert.Equal("VPC_BLOCK_PUBLIC_ACCESS_ENABLED", inbound.Reason);
+        Assert.Contains("vpcbpa-exclude-0a1000000000000a6 (allow-egress on subnet-0f200000000000a15", inbound.Explanation, StringComparison.Ordinal);
+        Assert.Contains("An exclusion with allow-bidirectional on subnet subnet-0f200000000000a15 or VPC vpc-0f2000000000000a1 would allow it", inbound.Explanation, StringComparison.Ordinal);
+        Assert.Contains("block-bidirectional", inbound.Rule, StringComparison.Ordinal);
+
+        var nat = walker.Walk(new WalkRequest { Source = "i-0f200000000000a01", Destination = "8.8.8.8", Protocol = 6, Port = 443 });
+        Assert.Contains("allow-egress (or allow-bidirectional) on subnet subnet-0f200000000000a10", nat.Explanation, StringComparison.Ordinal);
+        // The decision comes before the NAT subnet's network ACL: no NACL hop follows the NAT gateway on the way out.
+        var natHop = nat.Hops.ToList().FindIndex(h => h.Step == HopStep.NatGateway);
+        Assert.DoesNotContain(nat.Hops.Skip(natHop + 1), h => h.Step == HopStep.NaclOutbound);
+    }
 }
