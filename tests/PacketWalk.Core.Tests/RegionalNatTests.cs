@@ -66,4 +66,27 @@ public class RegionalNatTests
         Assert.Equal("use1-az1", nat.Addresses[0].AvailabilityZoneId);
         Assert.True(nat.Addresses[0].IsUsable);
     }
+
+    /// <summary>The regional-nat-gateway scenario with Block Public Access settings added: a regional NAT gateway has no subnet, so only a VPC exclusion can exempt it.</summary>
+    private static PacketPathResult WalkUnderBlockPublicAccess(string mode, string? vpcExclusion)
+    {
+        var folder = ScenarioTests.ScenarioFolders().Single(f => Path.GetFileName(f) == "regional-nat-gateway");
+        var b = new NetworkModelBuilder();
+        foreach (var file in Directory.GetFiles(Path.Combine(folder, "snapshot"), "*.json").Where(f => !f.EndsWith("bpa-options.json", StringComparison.Ordinal)))
+            SnapshotReader.ReadInto(b, file);
+        SnapshotReader.ReadJson(b, $$$"""{"VpcBlockPublicAccessOptions":{"AwsAccountId":"111122223333","AwsRegion":"us-east-1","InternetGatewayBlockMode":"{{{mode}}}","State":"update-complete"}}""", "bpa.json", null, null);
+        if (vpcExclusion is not null)
+            SnapshotReader.ReadJson(b, $$$"""{"VpcBlockPublicAccessExclusions":[{"ExclusionId":"vpcbpa-exclude-r","InternetGatewayExclusionMode":"{{{vpcExclusion}}}","ResourceArn":"arn:aws:ec2:us-east-1:111122223333:vpc/vpc-0f2000000000000a1","State":"create-complete"}]}""", "ex.json", null, null);
+        return new PacketWalker(b.Build()).Walk(new WalkRequest { Source = "i-0f200000000000c41", Destination = "8.8.8.8", Protocol = IpProtocol.Tcp, Port = 443 });
+    }
+
+    [Fact]
+    public void Block_Public_Access_applies_to_regional_NAT_traffic_by_the_VPC_exclusion_only()
+    {
+        Assert.Equal(PathVerdict.Reachable, WalkUnderBlockPublicAccess("block-ingress", null).Verdict);
+        var blocked = WalkUnderBlockPublicAccess("block-bidirectional", null);
+        Assert.Equal((PathVerdict.Blocked, "igw-0f2000000000000a1", "VPC_BLOCK_PUBLIC_ACCESS_ENABLED"), (blocked.Verdict, blocked.BlockedAt, blocked.Reason));
+        Assert.DoesNotContain("subnet", blocked.Explanation!.Split("would allow")[0].Split("An exclusion with")[1], StringComparison.Ordinal);
+        Assert.Equal(PathVerdict.Reachable, WalkUnderBlockPublicAccess("block-bidirectional", "allow-egress").Verdict);
+    }
 }
