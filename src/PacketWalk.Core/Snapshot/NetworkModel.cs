@@ -50,6 +50,9 @@ public sealed partial class NetworkModel
             .ToFrozenDictionary(g => g.Key, g => (IReadOnlyList<TransitGatewayPolicyTableEntry>)g.OrderBy(e => e.PolicyRuleNumber).ToList(), StringComparer.Ordinal);
         _policyTablesWithEntries = b.TransitGatewayPolicyTablesWithEntries.Concat(TransitGatewayPolicyTableEntries.Keys).ToFrozenSet(StringComparer.Ordinal);
         TransitGatewayPolicyTableAssociations = b.TransitGatewayPolicyTableAssociations.ToList();
+        _policyAssociationsByAttachment = TransitGatewayPolicyTableAssociations.Where(a => !a.IsDisassociated)
+            .GroupBy(a => a.TransitGatewayAttachmentId, StringComparer.Ordinal)
+            .ToFrozenDictionary(g => g.Key, g => (IReadOnlyList<TransitGatewayPolicyTableAssociation>)g.ToList(), StringComparer.Ordinal);
         VpcBlockPublicAccessOptions = b.VpcBlockPublicAccessOptions.ToList();
         VpcBlockPublicAccessExclusions = b.VpcBlockPublicAccessExclusions.ToFrozenDictionary(e => e.ExclusionId, StringComparer.Ordinal);
         Warnings = b.Warnings.ToList();
@@ -181,6 +184,7 @@ public sealed partial class NetworkModel
     public FrozenDictionary<string, IReadOnlyList<TransitGatewayPolicyTableEntry>> TransitGatewayPolicyTableEntries { get; }
     public IReadOnlyList<TransitGatewayPolicyTableAssociation> TransitGatewayPolicyTableAssociations { get; }
     private readonly FrozenSet<string> _policyTablesWithEntries;
+    private readonly FrozenDictionary<string, IReadOnlyList<TransitGatewayPolicyTableAssociation>> _policyAssociationsByAttachment;
 
     /// <summary>VPC Block Public Access settings, one per account and region read (R-BPA-1).</summary>
     public IReadOnlyList<VpcBlockPublicAccessOptions> VpcBlockPublicAccessOptions { get; }
@@ -211,8 +215,8 @@ public sealed partial class NetworkModel
     /// policy table is not in the snapshot is taken as this TGW's. Disassociated rows are skipped.
     /// </summary>
     public TransitGatewayPolicyTableAssociation? PolicyTableAssociationOf(string transitGatewayId, string attachmentId) =>
-        TransitGatewayPolicyTableAssociations
-            .Where(a => a.TransitGatewayAttachmentId == attachmentId && !a.IsDisassociated)
+        !_policyAssociationsByAttachment.TryGetValue(attachmentId, out var associations) ? null
+        : associations
             .Where(a => !TransitGatewayPolicyTables.TryGetValue(a.TransitGatewayPolicyTableId, out var t) || t.TransitGatewayId == transitGatewayId)
             .OrderBy(a => a.IsAssociated ? 0 : 1).ThenBy(a => a.TransitGatewayPolicyTableId, StringComparer.Ordinal)
             .FirstOrDefault();
