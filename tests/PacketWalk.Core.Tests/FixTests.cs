@@ -21,6 +21,7 @@ public class FixTests
     private static readonly Dictionary<string, string> StructuralReasons = new(StringComparer.Ordinal)
     {
         ["TGW_ROUTE_AZ_RESTRICTION"] = "R-TGW-1: which subnet to add to the attachment is the admin's design choice",
+        ["REGIONAL_NGW_ROUTE_AZ_RESTRICTION"] = "R-NAT-5: an Elastic IP for another AZ of a regional NAT gateway in manual mode is a design and cost choice",
         ["BAD_STATE_ATTACHMENT"] = "R-TGW-8: a pending, deleting or misplaced attachment has to be accepted, recreated or moved",
         ["BAD_STATE"] = "a VGW detached from the VPC, a peering pending acceptance, a gateway not available: the resource's state",
         ["TGW_BAD_STATE_VPN"] = "both VPN tunnels are down: the on-premises side, out of scope",

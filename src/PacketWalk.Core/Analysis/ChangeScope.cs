@@ -61,6 +61,20 @@ public sealed class ChangeScope
         }
         // Elastic IPs are a list, not keyed: any change there is not mapped.
         if (Canonical(reference.ElasticIps) != Canonical(difference.ElasticIps)) { changed.Add("Addresses"); everything = true; }
+        // Block Public Access settings (one per account and region) and policy-table associations are lists too.
+        if (Canonical(reference.VpcBlockPublicAccessOptions) != Canonical(difference.VpcBlockPublicAccessOptions)) { changed.Add("VpcBlockPublicAccessOptions"); everything = true; }
+        if (Canonical(reference.TransitGatewayPolicyTableAssociations) != Canonical(difference.TransitGatewayPolicyTableAssociations))
+        {
+            changed.Add("TransitGatewayPolicyTableAssociations");
+            // An association decides at the attachment it names, on the TGW the attachment belongs to.
+            foreach (var m in new[] { reference, difference })
+                foreach (var assoc in m.TransitGatewayPolicyTableAssociations)
+                {
+                    keys.Add(assoc.TransitGatewayAttachmentId);
+                    keys.Add(assoc.TransitGatewayPolicyTableId);
+                    if (m.TransitGatewayAttachments.TryGetValue(assoc.TransitGatewayAttachmentId, out var att)) keys.Add(att.TransitGatewayId);
+                }
+        }
         return new ChangeScope { Everything = everything, ChangedResources = changed, Keys = keys };
     }
 
@@ -157,6 +171,19 @@ public sealed class ChangeScope
                         keys.Add(va.TransitGatewayId);
                         keys.Add(va.VpcId);
                         foreach (var s in va.SubnetIds) keys.Add(s);
+                    }
+                return true;
+            case nameof(NetworkModel.TransitGatewayPolicyTables):
+            case nameof(NetworkModel.TransitGatewayPolicyTableEntries):
+                // Policy hops carry the table id (R-TGW-22).
+                return true;
+            case nameof(NetworkModel.VpcBlockPublicAccessExclusions):
+                // Gateway hops carry the VPC; the exclusion names a VPC or a subnet (R-BPA-3).
+                foreach (var m in new[] { a, b })
+                    if (m.VpcBlockPublicAccessExclusions.TryGetValue(id, out var ex))
+                    {
+                        if (ex.VpcId is { } v) keys.Add(v);
+                        if (ex.SubnetId is { } sub) { keys.Add(sub); if (m.Subnets.TryGetValue(sub, out var sn)) keys.Add(sn.VpcId); }
                     }
                 return true;
             default:

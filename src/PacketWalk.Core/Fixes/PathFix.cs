@@ -26,6 +26,10 @@ public enum PathFixKind
     SourceDestCheck,
     /// <summary>A change of structure (an attachment subnet, an attachment's state) PacketWalk describes but does not model.</summary>
     Structural,
+    /// <summary>New-EC2TransitGatewayPolicyTableEntry (CreateTransitGatewayPolicyTableEntry).</summary>
+    TransitGatewayPolicyTableEntry,
+    /// <summary>New-EC2VpcBlockPublicAccessExclusion (CreateVpcBlockPublicAccessExclusion).</summary>
+    BlockPublicAccessExclusion,
 }
 
 /// <summary>

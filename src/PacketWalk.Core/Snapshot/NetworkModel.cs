@@ -338,7 +338,8 @@ public sealed class NetworkModelBuilder
     public List<TransitGatewayPolicyTableEntry> TransitGatewayPolicyTableEntries { get; } = new();
     public List<TransitGatewayPolicyTableAssociation> TransitGatewayPolicyTableAssociations { get; } = new();
     /// <summary>Policy tables whose entries were read, even when the list was empty (an empty table drops everything).</summary>
-    public HashSet<string> TransitGatewayPolicyTablesWithEntries { get; } = new(StringComparer.Ordinal);
+    /// <remarks>A list (duplicates harmless) so the builder's reflective copy and the parallel file merge carry it like the resource lists.</remarks>
+    public List<string> TransitGatewayPolicyTablesWithEntries { get; } = new();
     public List<VpcBlockPublicAccessOptions> VpcBlockPublicAccessOptions { get; } = new();
     public List<VpcBlockPublicAccessExclusion> VpcBlockPublicAccessExclusions { get; } = new();
 

@@ -114,16 +114,35 @@ public sealed partial class PacketWalker
             return Joined(outcomes, $"{why}; every share ends the same way");
 
         var arrived = outcomes.Where(o => o.Kind is OutcomeKind.Delivered or OutcomeKind.ReachedEdge).ToList();
-        bool splitOnClientPorts = decision.Pieces.All(p => p.SourcePorts.Equals(packet.SourcePorts));
-        if (direction == WalkDirection.Return && splitOnClientPorts && arrived.Count > 0 && arrived.All(o => End(o) == End(arrived[0]))
-            && outcomes.Except(arrived).All(o => o.Kind == OutcomeKind.Blocked))
+        bool splitOnDestinationPorts = decision.Pieces.All(p => p.SourcePorts.Equals(packet.SourcePorts));
+        var unmatched = decision.Pieces.Select((p, i) => (p, i)).Where(x => x.p.Entry is null).Select(x => outcomes[x.i]).ToList();
+        if (splitOnDestinationPorts && arrived.Count > 0 && arrived.All(o => End(o) == End(arrived[0]))
+            && outcomes.Except(arrived).All(o => direction == WalkDirection.Return ? o.Kind == OutcomeKind.Blocked : unmatched.Contains(o)))
         {
-            // The reply's destination ports are the client's ephemeral ports: like a NACL that admits only part of them, the
-            // policy table lets the connection work only from some client ports.
-            var joined = Joined(arrived, $"{why}: replies to client ports {Union(arrived.Select(o => o.Packet.DestinationPorts))} get back");
-            joined.Trace.FirstNarrowing ??= joined.Trace.Hops.Skip(trace.Hops.Count).FirstOrDefault(h => h.Step == HopStep.TgwPolicyTable && h.Component == tableId);
+            // The table passes some destination ports and drops the rest, as a filter does: on the reply these are the client's
+            // ephemeral ports (the connection works only from some of them, R-NACL-10); on the request, ports no rule matches.
+            var joined = Joined(arrived, direction == WalkDirection.Return
+                ? $"{why}: replies to client ports {Union(arrived.Select(o => o.Packet.DestinationPorts))} get back"
+                : $"{why}: destination ports {Union(arrived.Select(o => o.Packet.DestinationPorts))} get through");
+            var hop = joined.Trace.Hops.Skip(trace.Hops.Count).FirstOrDefault(h => h.Step == HopStep.TgwPolicyTable && h.Component == tableId);
+            if (hop is not null)
+            {
+                joined.Trace.FirstNarrowing ??= hop;
+                var droppedPorts = packet.DestinationPorts.Subtract(Union(decision.Matched.Select(p => p.DestinationPorts)));
+                if (!droppedPorts.IsEmpty)
+                    joined.Trace.PortDrops.Add(new PortDrop(droppedPorts, hop, "TGW_POLICY_TABLE_NO_MATCH", $"no rule of {tableId} matches (implicit deny)"));
+            }
             return joined;
         }
-        return Branch(trace, outcomes, why, tableId);
+        // AWS's answer depends on the port: report every share, carrying the whole port set on (a per-port view walks each share).
+        var branched = Branch(trace, outcomes, why, tableId);
+        // The alternatives' hops are not kept on an Ambiguous leg: one hop names every route table a share goes to, so what
+        // the shares depend on stays visible (and a change to any of those tables is seen as touching this walk).
+        var tables = string.Join(",", decision.Matched.Select(p => p.Entry!.TargetRouteTableId).OfType<string>().Distinct(StringComparer.Ordinal));
+        int at = branched.Trace.Hops.FindLastIndex(h => h.Decision == HopDecision.Ambiguous && h.Component == tableId);
+        branched.Trace.Hops.Insert(at < 0 ? branched.Trace.Hops.Count : at, Hop(direction, HopStep.TgwPolicyTable, null, null, packet, HopDecision.Info, tableId, shares, null,
+            $"{arrivalAttachmentId} is associated with policy table {tableId}: which rule applies depends on the port (R-TGW-22..24)",
+            transitGatewayId: transitGatewayId, attachmentId: arrivalAttachmentId, tgwRouteTableId: tables.Length == 0 ? null : tables, policyTableId: tableId));
+        return branched with { Packet = branched.Packet with { SourcePorts = packet.SourcePorts, DestinationPorts = packet.DestinationPorts } };
     }
 }

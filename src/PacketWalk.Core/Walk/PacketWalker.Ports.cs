@@ -136,6 +136,14 @@ public sealed partial class PacketWalker
                     cuts.Add(range.From);
                     cuts.Add(range.To + 1);
                 }
+        // A policy table's destination port ranges pick route tables per port (R-TGW-24).
+        foreach (var entries in _model.TransitGatewayPolicyTableEntries.Values)
+            foreach (var entry in entries)
+                if (entry.PolicyRule.DestinationPorts is { } range)
+                {
+                    cuts.Add(range.From);
+                    cuts.Add(range.To + 1);
+                }
         var atoms = new List<PortSet>();
         foreach (var range in ports.Ranges)
         {
