@@ -66,6 +66,10 @@ internal sealed class ScopeRead
                 : addresses.Result?.Where(a => Str(a["NetworkInterfaceId"]) is { } id && eniIds.Contains(id)).ToList());
         }
 
+        // R-BPA-1: Block Public Access decides internet and egress-only gateway crossings: read with the gateways it governs.
+        if (_documents.Items("InternetGateways").Count > 0 || _documents.Items("EgressOnlyInternetGateways").Count > 0)
+            await NewestCalls.ReadBlockPublicAccessAsync(_documents, _c).ConfigureAwait(false);
+
         // Transit gateways: every one in the region for a whole-region export, else those the VPCs attach or route to.
         var referencedLists = new List<string>();
         IReadOnlyCollection<string>? tgwIds = vpcIds is null ? null
@@ -82,6 +86,7 @@ internal sealed class ScopeRead
                 await Task.WhenAll(tgwAttachments, tables).ConfigureAwait(false);
                 File(_documents, _c, "TransitGatewayAttachments", tgwAttachments.Result);
                 File(_documents, _c, "TransitGatewayRouteTables", tables.Result);
+                await NewestCalls.ReadPolicyTablesAsync(_documents, _c, owned, tgwAttachments.Result).ConfigureAwait(false);
                 var vpns = tgwAttachments.Result?.Where(a => Str(a["ResourceType"]) == "vpn").Select(a => Str(a["ResourceId"])).OfType<string>().Distinct().ToList() ?? new List<string>();
                 if (vpns.Count > 0) File(_documents, _c, "VpnConnections", await Calls.VpnConnectionsById(_c, vpns).ConfigureAwait(false));
                 if (tgwAttachments.Result?.Any(a => Str(a["ResourceType"]) == "peering") == true)

@@ -246,6 +246,11 @@ internal sealed class WalkRead : IDisposable
         File(Documents, c, "TransitGatewayVpcAttachments", attachments.Result);
 
         await ReadGatewaysAsync(c, vpcIds, routeTables.Result ?? new(), enis.Result ?? new()).ConfigureAwait(false);
+        // R-BPA-1: Block Public Access decides every internet-gateway and egress-only-gateway crossing; read once per
+        // session and region, only when these VPCs route to one.
+        var targets = RouteTargets(routeTables.Result ?? new());
+        if ((targets["igw"].Count > 0 || targets["eigw"].Count > 0) && _blockPublicAccessRead.TryAdd((session, c.Region), true))
+            await NewestCalls.ReadBlockPublicAccessAsync(Documents, c).ConfigureAwait(false);
 
         lock (_gate)
         {
@@ -329,7 +334,8 @@ internal sealed class WalkRead : IDisposable
             File(Documents, c, "TransitGatewayAttachments", attachments.Result);
             File(Documents, c, "TransitGatewayRouteTables", tables.Result);
             lock (_gate) foreach (var id in tgwIds) _tgwSession[id] = discoveredBy;
-            await ReadAttachmentEdgesAsync(c, tgwIds, attachments.Result).ConfigureAwait(false);
+            await Task.WhenAll(ReadAttachmentEdgesAsync(c, tgwIds, attachments.Result),
+                NewestCalls.ReadPolicyTablesAsync(Documents, c, tgwIds, attachments.Result)).ConfigureAwait(false);
             return;
         }
 
@@ -348,7 +354,8 @@ internal sealed class WalkRead : IDisposable
             await Task.WhenAll(attachments, tables).ConfigureAwait(false);
             File(Documents, owner, "TransitGatewayAttachments", attachments.Result);
             File(Documents, owner, "TransitGatewayRouteTables", tables.Result);
-            await ReadAttachmentEdgesAsync(owner, ids, attachments.Result).ConfigureAwait(false);
+            await Task.WhenAll(ReadAttachmentEdgesAsync(owner, ids, attachments.Result),
+                NewestCalls.ReadPolicyTablesAsync(Documents, owner, ids, attachments.Result)).ConfigureAwait(false);
         })).ConfigureAwait(false);
     }
 
@@ -389,6 +396,7 @@ internal sealed class WalkRead : IDisposable
     }
 
     private readonly List<AwsSession> _newRegionSessions = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(AwsSession, string), bool> _blockPublicAccessRead = new();
     private List<string> _unresolvedEndpoints = new();
 
     private async Task ReadPrefixListsAsync(AwsSession session, IReadOnlyCollection<string> ids)
@@ -418,6 +426,10 @@ internal sealed class WalkRead : IDisposable
             var tgw = Str(att["TransitGatewayId"]) ?? "";
             wanted.Add((rt, _tgwSession.TryGetValue(tgw, out var s) ? s : Sessions[0]));
         }
+        // R-TGW-22: an attachment associated with a policy table is routed by the tables its rules name.
+        foreach (var (rt, tgw) in NewestCalls.PolicyTargets(Documents))
+            if (_tgwRouteTablesRead.Add(rt))
+                wanted.Add((rt, tgw is not null && _tgwSession.TryGetValue(tgw, out var s) ? s : Sessions[0]));
         await Task.WhenAll(wanted.Select(async w =>
         {
             var c = Caller(w.Session);

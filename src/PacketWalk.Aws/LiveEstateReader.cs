@@ -377,6 +377,12 @@ public sealed class LiveEstateReader
         ["VpnConnections"] = ("VpnConnections.json", "VpnConnectionId"),
         ["TransitGatewayPeeringAttachments"] = ("TransitGatewayPeeringAttachments.json", "TransitGatewayAttachmentId"),
         ["TransitGatewayPrefixListReferences"] = ("TransitGatewayPrefixListReferences.json", null),
+        ["TransitGatewayPolicyTables"] = ("TransitGatewayPolicyTables.json", "TransitGatewayPolicyTableId"),
+        // Entries and associations are wrapped per policy table, like the TGW route files.
+        ["TransitGatewayPolicyTableEntries"] = ("TransitGatewayPolicyTableEntries.json", "TransitGatewayPolicyTableId"),
+        ["TransitGatewayPolicyTableAssociations"] = ("TransitGatewayPolicyTableAssociations.json", "TransitGatewayPolicyTableId"),
+        ["VpcBlockPublicAccessOptions"] = ("VpcBlockPublicAccessOptions.json", "AwsAccountId|AwsRegion"),
+        ["VpcBlockPublicAccessExclusions"] = ("VpcBlockPublicAccessExclusions.json", "ExclusionId"),
     };
 
     internal static void File(DocumentSet documents, Ec2Caller caller, string key, IEnumerable<JsonObject>? items)

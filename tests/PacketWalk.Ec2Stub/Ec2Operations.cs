@@ -34,6 +34,8 @@ internal static class Ec2Operations
         ["DescribeVpnConnections"] = ("VpnConnections", "VpnConnections"),
         ["DescribeTransitGatewayPeeringAttachments"] = ("TransitGatewayPeeringAttachments", "TransitGatewayPeeringAttachments"),
         ["GetTransitGatewayPrefixListReferences"] = ("TransitGatewayPrefixListReferences", "TransitGatewayPrefixListReferences"),
+        ["DescribeTransitGatewayPolicyTables"] = ("TransitGatewayPolicyTables", "TransitGatewayPolicyTables"),
+        ["DescribeVpcBlockPublicAccessExclusions"] = ("VpcBlockPublicAccessExclusions", "VpcBlockPublicAccessExclusions"),
     };
 
     /// <summary>Filter name → the values an item carries for it. Only these filters are accepted.</summary>
@@ -104,6 +106,31 @@ internal static class Ec2Operations
                     .SelectMany(t => Objects(t, "TransitGatewayRouteTablePropagations")).Where(p => Matches(p, filters)).ToList();
                 return Page(server, request, "TransitGatewayRouteTablePropagations", items);
             }
+            case "GetTransitGatewayPolicyTableEntries":
+            case "GetTransitGatewayPolicyTableAssociations":
+            {
+                // Snapshot files wrap both per policy table; the API answers one table's list (entries: no paging).
+                var table = request.Parameter("TransitGatewayPolicyTableId") ?? throw new StubInputException("MissingParameter", "TransitGatewayPolicyTableId is required");
+                var entries = request.Action == "GetTransitGatewayPolicyTableEntries";
+                var key = entries ? "TransitGatewayPolicyTableEntries" : "TransitGatewayPolicyTableAssociations";
+                var items = server.Estate.Items(account, key, request.Region).Where(t => Get(t, "TransitGatewayPolicyTableId") == table)
+                    .SelectMany(t => Objects(t, key)).Select(i =>
+                    {
+                        var copy = (JsonObject)i.DeepClone();
+                        if (!entries) copy["TransitGatewayPolicyTableId"] ??= table;
+                        return copy;
+                    }).ToList();
+                if (entries) return new JsonObject { [key] = new JsonArray(items.Select(i => (JsonNode)i).ToArray()) };
+                return Page(server, request, "Associations", items);
+            }
+            case "DescribeVpcBlockPublicAccessOptions":
+            {
+                // One object per account and region; an account that never set it answers "off" (AWS's default).
+                var options = server.Estate.Items(account, "VpcBlockPublicAccessOptions", request.Region)
+                    .FirstOrDefault(o => Get(o, "AwsRegion") is null || Get(o, "AwsRegion") == request.Region)?.DeepClone() as JsonObject
+                    ?? new JsonObject { ["AwsAccountId"] = account, ["AwsRegion"] = request.Region, ["State"] = "default-state", ["InternetGatewayBlockMode"] = "off", ["ExclusionsAllowed"] = "allowed" };
+                return new JsonObject { ["VpcBlockPublicAccessOptions"] = options };
+            }
             case "GetManagedPrefixListEntries":
             {
                 var id = request.Parameter("PrefixListId") ?? throw new StubInputException("MissingParameter", "PrefixListId is required");
@@ -132,6 +159,8 @@ internal static class Ec2Operations
             "DescribeTransitGatewayRouteTables" => ("TransitGatewayRouteTableIds", "TransitGatewayRouteTableId"),
             "DescribeEgressOnlyInternetGateways" => ("EgressOnlyInternetGatewayId", "EgressOnlyInternetGatewayId"),
             "GetTransitGatewayPrefixListReferences" => ("TransitGatewayRouteTableId", "TransitGatewayRouteTableId"),
+            "DescribeTransitGatewayPolicyTables" => ("TransitGatewayPolicyTableIds", "TransitGatewayPolicyTableId"),
+            "DescribeVpcBlockPublicAccessExclusions" => ("ExclusionId", "ExclusionId"),
             _ => ((string, string)?)null,
         };
         var ids = idParameter is { } ip ? Ids(request, ip.Item1) : new HashSet<string>();

@@ -32,9 +32,10 @@ public sealed class StubEstate
             if (JsonNode.Parse(File.ReadAllText(file)) is not JsonObject root) continue;
             var region = Path.GetRelativePath(snapshotFolder, Path.GetDirectoryName(file) ?? "").Split('/', '\\').LastOrDefault(IsRegion);
             foreach (var (key, value) in root)
-                if (value is JsonArray items)
+                // A describe call that answers one object (describe-vpc-block-public-access-options) is served as one item.
+                if (value is JsonArray or JsonObject)
                 {
-                    var copies = items.OfType<JsonObject>().Select(i => (JsonObject)i.DeepClone()).ToList();
+                    var copies = (value is JsonArray items ? items.OfType<JsonObject>() : new[] { (JsonObject)value }).Select(i => (JsonObject)i.DeepClone()).ToList();
                     if (region is not null) foreach (var c in copies) _regions.AddOrUpdate(c, region);
                     AddItems(account, Pascal(key), copies);
                 }

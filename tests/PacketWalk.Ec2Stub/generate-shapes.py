@@ -17,7 +17,9 @@ operations = ['DescribeInstances', 'DescribeNetworkInterfaces', 'DescribeVpcs', 
               'DescribePrefixLists', 'DescribeVpcPeeringConnections', 'DescribeInternetGateways',
               'DescribeEgressOnlyInternetGateways', 'DescribeNatGateways', 'DescribeVpcEndpoints', 'DescribeAddresses',
               'DescribeVpnGateways', 'DescribeVpnConnections', 'DescribeTransitGatewayPeeringAttachments',
-              'GetTransitGatewayPrefixListReferences']
+              'GetTransitGatewayPrefixListReferences', 'DescribeTransitGatewayPolicyTables',
+              'GetTransitGatewayPolicyTableEntries', 'GetTransitGatewayPolicyTableAssociations',
+              'DescribeVpcBlockPublicAccessOptions', 'DescribeVpcBlockPublicAccessExclusions']
 shapes, seen = model['shapes'], {}
 
 def walk(shape):
@@ -36,6 +38,14 @@ def walk(shape):
 
 for op in operations:
     walk(model['operations'][op]['output']['shape'])
+# Members the AWS SDK for .NET PacketWalk ships (AWSSDK.EC2 4.0.132.2) has and this botocore's model does not: added so
+# the stub serves what the shipped SDK reads (XML names follow EC2's camelCase convention).
+SUPPLEMENT = {'TransitGatewayPolicyTableEntry': {'State': ['TransitGatewayPolicyTableEntryState', 'state']}}
+for shape, members in SUPPLEMENT.items():
+    if shape in seen:
+        for name, (member_shape, location) in members.items():
+            seen[shape]['members'].setdefault(name, [member_shape, location])
+            seen.setdefault(member_shape, {'type': 'string'})
 json.dump({'source': f"botocore {botocore.__version__} ec2 2016-11-15",
            'operations': {op: model['operations'][op]['output']['shape'] for op in operations},
            'shapes': dict(sorted(seen.items()))}, sys.stdout, separators=(',', ':'), sort_keys=False)

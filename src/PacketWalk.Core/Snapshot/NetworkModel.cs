@@ -554,6 +554,10 @@ public static class ResourceKinds
     public const string TransitGatewayRouteTables = "TransitGatewayRouteTables";
     public const string TransitGatewayRoutes = "TransitGatewayRoutes";
     public const string TransitGatewayPropagations = "TransitGatewayPropagations";
+    /// <summary>Policy tables, their entries and associations (R-TGW-22).</summary>
+    public const string TransitGatewayPolicyTables = "TransitGatewayPolicyTables";
+    /// <summary>VPC Block Public Access settings and exclusions (R-BPA-1).</summary>
+    public const string VpcBlockPublicAccess = "VpcBlockPublicAccess";
 }
 
 /// <summary>

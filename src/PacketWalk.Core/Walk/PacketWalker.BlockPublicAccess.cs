@@ -1,4 +1,5 @@
 using PacketWalk.Core.Model;
+using PacketWalk.Core.Snapshot;
 
 namespace PacketWalk.Core.Walk;
 
@@ -20,6 +21,12 @@ public sealed partial class PacketWalker
         var options = _model.BlockPublicAccessFor(vpc?.OwnerId ?? vpc?.Origin.OwnerId, vpc?.Origin.Region);
         var subnetId = subnetless ? null : owner?.SubnetId ?? fallbackSubnetId;
         var decision = BlockPublicAccessEvaluator.Evaluate(options, _model.BlockPublicAccessExclusionsFor(vpcId, subnetId), initiatedInside, path, vpcId, subnetId);
+        if (decision.SettingsMissing && _model.WhyUnreadable(ResourceKinds.VpcBlockPublicAccess) is { } denied)
+            // Live: the settings could not be read, so whether they block this crossing is unknown (never assumed off).
+            return StopAt(direction, step, trace, packet, owner is null ? null : _model.Subnets.GetValueOrDefault(owner.SubnetId), null, OutcomeKind.Unknown, gatewayId,
+                "VPC_BLOCK_PUBLIC_ACCESS_ENABLED", $"{denied.Action} was denied",
+                $"The VPC Block Public Access settings could not be read ({denied.Action} was denied), so whether they block this crossing of {gatewayId} is unknown (R-BPA-1).",
+                igwId: step == HopStep.InternetGateway ? gatewayId : null, eigwId: step == HopStep.EgressOnlyInternetGateway ? gatewayId : null, vpcId: vpcId);
         if (decision.SettingsMissing)
         {
             // Only a snapshot that read the settings somewhere shows a gap here; one that never read them is taken as off silently.

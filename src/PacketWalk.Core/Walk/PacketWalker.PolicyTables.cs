@@ -1,5 +1,6 @@
 using PacketWalk.Core.Model;
 using PacketWalk.Core.Net;
+using PacketWalk.Core.Snapshot;
 
 namespace PacketWalk.Core.Walk;
 
@@ -24,6 +25,9 @@ public sealed partial class PacketWalker
         if (_model.TransitGatewayPolicyTables.TryGetValue(tableId, out var table) && !table.IsAvailable)
             return StopHere(OutcomeKind.Unknown, "BAD_STATE", $"{tableId} is {table.State}",
                 $"Policy table {tableId}, associated with {arrivalAttachmentId}, is {table.State}, not available, so whether it routes anything is unknown.");
+        if (!_model.PolicyTableEntriesKnown(tableId) && _model.WhyUnreadable(ResourceKinds.TransitGatewayPolicyTables, tableId) is { } denied)
+            return StopHere(OutcomeKind.Unknown, "UNKNOWN_RESOURCE", $"{denied.Action} was denied",
+                $"The rules of policy table {tableId} (associated with {arrivalAttachmentId}) could not be read ({denied.Action} was denied).");
         if (!_model.PolicyTableEntriesKnown(tableId))
             return StopHere(OutcomeKind.Unknown, "UNKNOWN_RESOURCE", "policy rules not in the snapshot",
                 $"{arrivalAttachmentId} is associated with policy table {tableId}, whose rules are not in the snapshot "

@@ -107,6 +107,12 @@ public sealed partial class PacketWalker
         if (_model.PolicyTableAssociationOf(transitGatewayId, arrivalAttachmentId) is { } policy)
             return PolicyRouting(direction, transitGatewayId, arrivalAttachmentId, policy, availabilityZone, packet, trace, budget);
         var arrival = _model.TransitGatewayAttachmentOn(transitGatewayId, arrivalAttachmentId);
+        if (arrival is { AssociatedRouteTableId: null } && _model.WhyUnreadable(ResourceKinds.TransitGatewayPolicyTables) is { } deniedPolicies)
+            // No route-table association: the attachment may be associated with a policy table instead (R-TGW-22), which could not be read.
+            return StopWithHop(direction, HopStep.TgwPolicyTable, trace, packet, null, OutcomeKind.Unknown, arrivalAttachmentId, "UNKNOWN_RESOURCE",
+                $"{deniedPolicies.Action} was denied",
+                $"{arrivalAttachmentId} has no route-table association and the policy tables of {transitGatewayId} could not be read ({deniedPolicies.Action} was denied), so what routes it is unknown (R-TGW-22).",
+                transitGatewayId: transitGatewayId, attachmentId: arrivalAttachmentId);
         if (arrival is null && _model.WhyUnreadable(ResourceKinds.TransitGatewayAttachments) is { } deniedAttachments)
             return StopWithHop(direction, HopStep.TgwRouteTable, trace, packet, null, OutcomeKind.Unknown, arrivalAttachmentId, "TGW_RTB_ROUTES_ARE_UNKNOWN",
                 $"{deniedAttachments.Why}",
