@@ -27,7 +27,7 @@ public class NewestLiveTests
         // Rule 700 is deleted: its state comes through the endpoint, so rule 710 decides tcp/7000.
         Assert.Contains(live.TransitGatewayPolicyTableEntries["tgw-ptb-0a0a0a0a0a0a0a0a1"], e => e.PolicyRuleNumber == 700 && !e.IsActive);
         // The quarantine table is read although no attachment is associated with it: policy rules name it.
-        Assert.Contains("tgw-rtb-0a1b2c3d4e5f60002", live.TransitGatewayRouteTablesWithRoutesListed);
+        Assert.Contains("tgw-rtb-0a1b2c3d4e5f60002", (IReadOnlySet<string>)live.TransitGatewayRouteTablesWithRoutesListed);
         var ssh = Walk(live, Tcp(HostA, HostB, 22));
         Assert.Equal((PathVerdict.Blocked, "tgw-rtb-0a1b2c3d4e5f60002"), (ssh.Verdict, ssh.BlockedAt));
     }
