@@ -40,7 +40,6 @@ Describe 'Snapshot errors' {
     }
 
     It 'a dangling subnet reference is InvalidData with its own id' {
-        if (-not (Test-Path (Join-Path $BadSnapshots 'missing-subnet'))) { Set-ItResult -Skipped -Because 'tests/bad-snapshots/missing-subnet is absent'; return }
         $err = Get-TerminatingError { Import-PacketWalkSnapshot -Path (Join-Path $BadSnapshots 'missing-subnet/snapshot') }
         $err.FullyQualifiedErrorId | Should -BeLike 'Snapshot*'
         $err.CategoryInfo.Category | Should -Be 'InvalidData'

@@ -76,21 +76,7 @@ public sealed class GetReachablePortCommand : PacketWalkCmdlet
                     Source = source, Destination = destination, Protocol = protocol, DestinationPorts = ports, SourcePort = SourcePort,
                     SourceVpcId = SourceVpcId, DestinationVpcId = DestinationVpcId,
                 };
-                PortReachability result;
-                try
-                {
-                    result = walker.ReachablePorts(request);
-                }
-                catch (WalkInputException ex)
-                {
-                    WriteError(WalkInputError(ex, source));
-                    continue;
-                }
-                catch (Exception ex) when (!IsFatal(ex))
-                {
-                    ThrowInternal(ex, request);
-                    return;
-                }
+                if (!TryEngineCall(() => walker.ReachablePorts(request), source, request, out var result)) continue;
                 WriteVerbose($"{source} -> {destination} {Protocol} {ports}: reachable {(result.ReachablePorts.IsEmpty ? "none" : result.ReachablePorts.ToString())} ({result.ReachablePorts.Count} of {ports.Count} ports)");
                 foreach (var range in result.Ranges)
                     if (!ReachableOnly || range.Reachable) WriteObject(range);

@@ -134,21 +134,7 @@ public abstract class PacketPathCommandBase : AwsReadingCmdlet
                     AllBlockers = WalkAllBlockers,
                 };
                 WriteVerbose($"Walking {source} -> {destination} {IpProtocol.Name(protocol)}{(Port is { } p ? "/" + p : "")}");
-                PacketPathResult result;
-                try
-                {
-                    result = walker.Walk(request);
-                }
-                catch (WalkInputException ex)
-                {
-                    WriteError(WalkInputError(ex, source));
-                    continue;
-                }
-                catch (Exception ex) when (!IsFatal(ex))
-                {
-                    ThrowInternal(ex, request);
-                    return;
-                }
+                if (!TryEngineCall(() => walker.Walk(request), source, request, out var result)) continue;
                 SnapshotRegistry.RememberOrigin(result, snapshot);
                 Emit(result);
             }

@@ -137,5 +137,28 @@ public abstract class PacketWalkCmdlet : PSCmdlet
     protected void ThrowInternal(Exception ex, object? target) =>
         ThrowTerminatingError(new ErrorRecord(ex, InternalErrorId, ErrorCategory.InvalidOperation, target));
 
+    /// <summary>
+    /// Runs one engine call for one input: bad input becomes a non-terminating error for that input (false), an
+    /// unexpected engine failure a terminating internal error.
+    /// </summary>
+    protected bool TryEngineCall<T>(Func<T> call, string input, object request, out T result)
+    {
+        try
+        {
+            result = call();
+            return true;
+        }
+        catch (WalkInputException ex)
+        {
+            WriteError(WalkInputError(ex, input));
+        }
+        catch (Exception ex) when (!IsFatal(ex))
+        {
+            ThrowInternal(ex, request);
+        }
+        result = default!;
+        return false;
+    }
+
     protected static bool IsFatal(Exception ex) => ex is PipelineStoppedException or OutOfMemoryException or StackOverflowException or ThreadAbortException;
 }
