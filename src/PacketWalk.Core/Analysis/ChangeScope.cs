@@ -1,5 +1,5 @@
 using System.Collections;
-using System.Collections.Frozen;
+using System.Collections.ObjectModel;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -193,7 +193,7 @@ public sealed class ChangeScope
 
     /// <summary>Every id-keyed resource map of the model (found by reflection, so kinds added later are compared too).</summary>
     private static readonly PropertyInfo[] DictionaryProperties = typeof(NetworkModel).GetProperties()
-        .Where(p => p.PropertyType.IsGenericType && p.PropertyType.GetGenericTypeDefinition() == typeof(FrozenDictionary<,>)
+        .Where(p => p.PropertyType.IsGenericType && p.PropertyType.GetGenericTypeDefinition() == typeof(ReadOnlyDictionary<,>)
                     && p.PropertyType.GetGenericArguments()[0] == typeof(string))
         .OrderBy(p => p.Name, StringComparer.Ordinal)
         .ToArray();

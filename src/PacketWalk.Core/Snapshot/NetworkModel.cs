@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.Collections.ObjectModel;
 using PacketWalk.Core.Model;
 using PacketWalk.Core.Net;
 
@@ -15,46 +16,46 @@ public sealed partial class NetworkModel
     {
         LinearLookups = b.LinearLookups;
         _source = b.Copy();
-        Vpcs = b.Vpcs.ToFrozenDictionary(v => v.VpcId, StringComparer.Ordinal);
-        Subnets = b.Subnets.ToFrozenDictionary(s => s.SubnetId, StringComparer.Ordinal);
-        Instances = b.Instances.ToFrozenDictionary(i => i.InstanceId, StringComparer.Ordinal);
-        NetworkInterfaces = b.NetworkInterfaces.ToFrozenDictionary(e => e.NetworkInterfaceId, StringComparer.Ordinal);
-        SecurityGroups = b.SecurityGroups.ToFrozenDictionary(g => g.GroupId, StringComparer.Ordinal);
-        NetworkAcls = b.NetworkAcls.ToFrozenDictionary(a => a.NetworkAclId, StringComparer.Ordinal);
-        RouteTables = b.RouteTables.ToFrozenDictionary(r => r.RouteTableId, StringComparer.Ordinal);
-        PrefixLists = b.PrefixLists.ToFrozenDictionary(p => p.PrefixListId, StringComparer.Ordinal);
-        TransitGateways = b.TransitGateways.ToFrozenDictionary(t => t.TransitGatewayId, StringComparer.Ordinal);
+        Vpcs = b.Vpcs.ToDictionary(v => v.VpcId, StringComparer.Ordinal).AsReadOnly();
+        Subnets = b.Subnets.ToDictionary(s => s.SubnetId, StringComparer.Ordinal).AsReadOnly();
+        Instances = b.Instances.ToDictionary(i => i.InstanceId, StringComparer.Ordinal).AsReadOnly();
+        NetworkInterfaces = b.NetworkInterfaces.ToDictionary(e => e.NetworkInterfaceId, StringComparer.Ordinal).AsReadOnly();
+        SecurityGroups = b.SecurityGroups.ToDictionary(g => g.GroupId, StringComparer.Ordinal).AsReadOnly();
+        NetworkAcls = b.NetworkAcls.ToDictionary(a => a.NetworkAclId, StringComparer.Ordinal).AsReadOnly();
+        RouteTables = b.RouteTables.ToDictionary(r => r.RouteTableId, StringComparer.Ordinal).AsReadOnly();
+        PrefixLists = b.PrefixLists.ToDictionary(p => p.PrefixListId, StringComparer.Ordinal).AsReadOnly();
+        TransitGateways = b.TransitGateways.ToDictionary(t => t.TransitGatewayId, StringComparer.Ordinal).AsReadOnly();
         // A peering attachment has one id and two sides, each with its own TGW and route-table association (R-TGW-18):
         // the id lookup keeps the first side read, the (TGW, id) lookup keeps each side.
         TransitGatewayAttachments = b.TransitGatewayAttachments.GroupBy(a => a.TransitGatewayAttachmentId, StringComparer.Ordinal)
-            .ToFrozenDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        _attachmentSides = b.TransitGatewayAttachments.ToFrozenDictionary(a => (a.TransitGatewayId, a.TransitGatewayAttachmentId));
-        TransitGatewayPeeringAttachments = b.TransitGatewayPeeringAttachments.ToFrozenDictionary(a => a.TransitGatewayAttachmentId, StringComparer.Ordinal);
-        VpnConnections = b.VpnConnections.ToFrozenDictionary(v => v.VpnConnectionId, StringComparer.Ordinal);
-        VpnGateways = b.VpnGateways.ToFrozenDictionary(v => v.VpnGatewayId, StringComparer.Ordinal);
-        TransitGatewayVpcAttachments = b.TransitGatewayVpcAttachments.ToFrozenDictionary(a => a.TransitGatewayAttachmentId, StringComparer.Ordinal);
-        TransitGatewayRouteTables = b.TransitGatewayRouteTables.ToFrozenDictionary(t => t.TransitGatewayRouteTableId, StringComparer.Ordinal);
-        VpcPeeringConnections = b.VpcPeeringConnections.ToFrozenDictionary(p => p.VpcPeeringConnectionId, StringComparer.Ordinal);
-        InternetGateways = b.InternetGateways.ToFrozenDictionary(g => g.InternetGatewayId, StringComparer.Ordinal);
-        EgressOnlyInternetGateways = b.EgressOnlyInternetGateways.ToFrozenDictionary(g => g.EgressOnlyInternetGatewayId, StringComparer.Ordinal);
-        NatGateways = b.NatGateways.ToFrozenDictionary(n => n.NatGatewayId, StringComparer.Ordinal);
-        VpcEndpoints = b.VpcEndpoints.ToFrozenDictionary(e => e.VpcEndpointId, StringComparer.Ordinal);
+            .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal).AsReadOnly();
+        _attachmentSides = b.TransitGatewayAttachments.ToDictionary(a => (a.TransitGatewayId, a.TransitGatewayAttachmentId));
+        TransitGatewayPeeringAttachments = b.TransitGatewayPeeringAttachments.ToDictionary(a => a.TransitGatewayAttachmentId, StringComparer.Ordinal).AsReadOnly();
+        VpnConnections = b.VpnConnections.ToDictionary(v => v.VpnConnectionId, StringComparer.Ordinal).AsReadOnly();
+        VpnGateways = b.VpnGateways.ToDictionary(v => v.VpnGatewayId, StringComparer.Ordinal).AsReadOnly();
+        TransitGatewayVpcAttachments = b.TransitGatewayVpcAttachments.ToDictionary(a => a.TransitGatewayAttachmentId, StringComparer.Ordinal).AsReadOnly();
+        TransitGatewayRouteTables = b.TransitGatewayRouteTables.ToDictionary(t => t.TransitGatewayRouteTableId, StringComparer.Ordinal).AsReadOnly();
+        VpcPeeringConnections = b.VpcPeeringConnections.ToDictionary(p => p.VpcPeeringConnectionId, StringComparer.Ordinal).AsReadOnly();
+        InternetGateways = b.InternetGateways.ToDictionary(g => g.InternetGatewayId, StringComparer.Ordinal).AsReadOnly();
+        EgressOnlyInternetGateways = b.EgressOnlyInternetGateways.ToDictionary(g => g.EgressOnlyInternetGatewayId, StringComparer.Ordinal).AsReadOnly();
+        NatGateways = b.NatGateways.ToDictionary(n => n.NatGatewayId, StringComparer.Ordinal).AsReadOnly();
+        VpcEndpoints = b.VpcEndpoints.ToDictionary(e => e.VpcEndpointId, StringComparer.Ordinal).AsReadOnly();
         ElasticIps = b.ElasticIps.ToList();
         TransitGatewayRoutes = b.TransitGatewayRoutes.GroupBy(r => r.TransitGatewayRouteTableId, StringComparer.Ordinal)
-            .ToFrozenDictionary(g => g.Key, g => (IReadOnlyList<TransitGatewayRoute>)g.ToList(), StringComparer.Ordinal);
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<TransitGatewayRoute>)g.ToList(), StringComparer.Ordinal).AsReadOnly();
         TransitGatewayPropagations = b.TransitGatewayPropagations.GroupBy(p => p.TransitGatewayRouteTableId, StringComparer.Ordinal)
-            .ToFrozenDictionary(g => g.Key, g => (IReadOnlyList<TransitGatewayPropagation>)g.ToList(), StringComparer.Ordinal);
-        TransitGatewayPolicyTables = b.TransitGatewayPolicyTables.ToFrozenDictionary(t => t.TransitGatewayPolicyTableId, StringComparer.Ordinal);
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<TransitGatewayPropagation>)g.ToList(), StringComparer.Ordinal).AsReadOnly();
+        TransitGatewayPolicyTables = b.TransitGatewayPolicyTables.ToDictionary(t => t.TransitGatewayPolicyTableId, StringComparer.Ordinal).AsReadOnly();
         // R-TGW-23: rules are evaluated by ascending rule number, whatever order the API listed them in.
         TransitGatewayPolicyTableEntries = b.TransitGatewayPolicyTableEntries.GroupBy(e => e.TransitGatewayPolicyTableId, StringComparer.Ordinal)
-            .ToFrozenDictionary(g => g.Key, g => (IReadOnlyList<TransitGatewayPolicyTableEntry>)g.OrderBy(e => e.PolicyRuleNumber).ToList(), StringComparer.Ordinal);
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<TransitGatewayPolicyTableEntry>)g.OrderBy(e => e.PolicyRuleNumber).ToList(), StringComparer.Ordinal).AsReadOnly();
         _policyTablesWithEntries = b.TransitGatewayPolicyTablesWithEntries.Concat(TransitGatewayPolicyTableEntries.Keys).ToFrozenSet(StringComparer.Ordinal);
         TransitGatewayPolicyTableAssociations = b.TransitGatewayPolicyTableAssociations.ToList();
         _policyAssociationsByAttachment = TransitGatewayPolicyTableAssociations.Where(a => !a.IsDisassociated)
             .GroupBy(a => a.TransitGatewayAttachmentId, StringComparer.Ordinal)
-            .ToFrozenDictionary(g => g.Key, g => (IReadOnlyList<TransitGatewayPolicyTableAssociation>)g.ToList(), StringComparer.Ordinal);
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<TransitGatewayPolicyTableAssociation>)g.ToList(), StringComparer.Ordinal);
         VpcBlockPublicAccessOptions = b.VpcBlockPublicAccessOptions.ToList();
-        VpcBlockPublicAccessExclusions = b.VpcBlockPublicAccessExclusions.ToFrozenDictionary(e => e.ExclusionId, StringComparer.Ordinal);
+        VpcBlockPublicAccessExclusions = b.VpcBlockPublicAccessExclusions.ToDictionary(e => e.ExclusionId, StringComparer.Ordinal).AsReadOnly();
         Warnings = b.Warnings.ToList();
         SourceDescription = b.SourceDescription;
         Unreadable = b.Unreadable.ToList();
@@ -73,9 +74,9 @@ public sealed partial class NetworkModel
             foreach (var g in eni.GroupIds) Add(byGroup, g, eni);
             Add(bySubnet, eni.SubnetId, eni);
         }
-        _enisByAddress = byAddress.ToFrozenDictionary(kv => kv.Key, kv => (IReadOnlyList<NetworkInterface>)kv.Value);
-        _enisByGroup = byGroup.ToFrozenDictionary(kv => kv.Key, kv => (IReadOnlyList<NetworkInterface>)kv.Value, StringComparer.Ordinal);
-        _enisBySubnet = bySubnet.ToFrozenDictionary(kv => kv.Key, kv => (IReadOnlyList<NetworkInterface>)kv.Value, StringComparer.Ordinal);
+        _enisByAddress = byAddress.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<NetworkInterface>)kv.Value);
+        _enisByGroup = byGroup.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<NetworkInterface>)kv.Value, StringComparer.Ordinal);
+        _enisBySubnet = bySubnet.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<NetworkInterface>)kv.Value, StringComparer.Ordinal);
 
         var rtBySubnet = new Dictionary<string, RouteTable>(StringComparer.Ordinal);
         var mainRt = new Dictionary<string, RouteTable>(StringComparer.Ordinal);
@@ -87,9 +88,9 @@ public sealed partial class NetworkModel
                 if (a.SubnetId is not null) rtBySubnet.TryAdd(a.SubnetId, rt);
                 if (a.GatewayId is not null) rtByGateway.TryAdd(a.GatewayId, rt);
             }
-        _routeTableBySubnet = rtBySubnet.ToFrozenDictionary(StringComparer.Ordinal);
-        _mainRouteTableByVpc = mainRt.ToFrozenDictionary(StringComparer.Ordinal);
-        _routeTableByGateway = rtByGateway.ToFrozenDictionary(StringComparer.Ordinal);
+        _routeTableBySubnet = rtBySubnet;
+        _mainRouteTableByVpc = mainRt;
+        _routeTableByGateway = rtByGateway;
 
         var aclBySubnet = new Dictionary<string, NetworkAcl>(StringComparer.Ordinal);
         var defaultAcl = new Dictionary<string, NetworkAcl>(StringComparer.Ordinal);
@@ -98,21 +99,21 @@ public sealed partial class NetworkModel
             if (acl.IsDefault) defaultAcl.TryAdd(acl.VpcId, acl);
             foreach (var s in acl.AssociatedSubnetIds) aclBySubnet.TryAdd(s, acl);
         }
-        _aclBySubnet = aclBySubnet.ToFrozenDictionary(StringComparer.Ordinal);
-        _defaultAclByVpc = defaultAcl.ToFrozenDictionary(StringComparer.Ordinal);
+        _aclBySubnet = aclBySubnet;
+        _defaultAclByVpc = defaultAcl;
 
         var tgwEni = new Dictionary<(string, string), NetworkInterface>();
         foreach (var eni in enisById)
             if (eni.TransitGatewayAttachmentId is { } attachmentId)
                 tgwEni.TryAdd((attachmentId, eni.SubnetId), eni);
-        _tgwEniByAttachmentSubnet = tgwEni.ToFrozenDictionary();
+        _tgwEniByAttachmentSubnet = tgwEni;
 
         _vpcAttachmentsByVpc = TransitGatewayVpcAttachments.Values
             .GroupBy(a => a.VpcId, StringComparer.Ordinal)
-            .ToFrozenDictionary(g => g.Key, g => (IReadOnlyList<TransitGatewayVpcAttachment>)g.OrderBy(a => a.TransitGatewayAttachmentId, StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<TransitGatewayVpcAttachment>)g.OrderBy(a => a.TransitGatewayAttachmentId, StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
         _eniByInstance = NetworkInterfaces.Values.Where(e => e.InstanceId is not null)
             .GroupBy(e => e.InstanceId!, StringComparer.Ordinal)
-            .ToFrozenDictionary(g => g.Key, g => (IReadOnlyList<NetworkInterface>)g.OrderBy(e => e.DeviceIndex ?? int.MaxValue).ThenBy(e => e.NetworkInterfaceId, StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<NetworkInterface>)g.OrderBy(e => e.DeviceIndex ?? int.MaxValue).ThenBy(e => e.NetworkInterfaceId, StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
     }
 
     private static void Add<TKey>(Dictionary<TKey, List<NetworkInterface>> map, TKey key, NetworkInterface eni) where TKey : notnull
@@ -156,39 +157,39 @@ public sealed partial class NetworkModel
         return null;
     }
 
-    public FrozenDictionary<string, Vpc> Vpcs { get; }
-    public FrozenDictionary<string, Subnet> Subnets { get; }
-    public FrozenDictionary<string, Instance> Instances { get; }
-    public FrozenDictionary<string, NetworkInterface> NetworkInterfaces { get; }
-    public FrozenDictionary<string, SecurityGroup> SecurityGroups { get; }
-    public FrozenDictionary<string, NetworkAcl> NetworkAcls { get; }
-    public FrozenDictionary<string, RouteTable> RouteTables { get; }
-    public FrozenDictionary<string, PrefixList> PrefixLists { get; }
-    public FrozenDictionary<string, TransitGateway> TransitGateways { get; }
-    public FrozenDictionary<string, TransitGatewayAttachment> TransitGatewayAttachments { get; }
-    public FrozenDictionary<string, TransitGatewayVpcAttachment> TransitGatewayVpcAttachments { get; }
-    public FrozenDictionary<string, TransitGatewayPeeringAttachment> TransitGatewayPeeringAttachments { get; }
-    public FrozenDictionary<string, VpnConnection> VpnConnections { get; }
-    public FrozenDictionary<string, VpnGateway> VpnGateways { get; }
-    public FrozenDictionary<string, TransitGatewayRouteTable> TransitGatewayRouteTables { get; }
-    public FrozenDictionary<string, IReadOnlyList<TransitGatewayRoute>> TransitGatewayRoutes { get; }
-    public FrozenDictionary<string, IReadOnlyList<TransitGatewayPropagation>> TransitGatewayPropagations { get; }
-    public FrozenDictionary<string, VpcPeeringConnection> VpcPeeringConnections { get; }
-    public FrozenDictionary<string, InternetGateway> InternetGateways { get; }
-    public FrozenDictionary<string, EgressOnlyInternetGateway> EgressOnlyInternetGateways { get; }
-    public FrozenDictionary<string, NatGateway> NatGateways { get; }
-    public FrozenDictionary<string, VpcEndpoint> VpcEndpoints { get; }
+    public ReadOnlyDictionary<string, Vpc> Vpcs { get; }
+    public ReadOnlyDictionary<string, Subnet> Subnets { get; }
+    public ReadOnlyDictionary<string, Instance> Instances { get; }
+    public ReadOnlyDictionary<string, NetworkInterface> NetworkInterfaces { get; }
+    public ReadOnlyDictionary<string, SecurityGroup> SecurityGroups { get; }
+    public ReadOnlyDictionary<string, NetworkAcl> NetworkAcls { get; }
+    public ReadOnlyDictionary<string, RouteTable> RouteTables { get; }
+    public ReadOnlyDictionary<string, PrefixList> PrefixLists { get; }
+    public ReadOnlyDictionary<string, TransitGateway> TransitGateways { get; }
+    public ReadOnlyDictionary<string, TransitGatewayAttachment> TransitGatewayAttachments { get; }
+    public ReadOnlyDictionary<string, TransitGatewayVpcAttachment> TransitGatewayVpcAttachments { get; }
+    public ReadOnlyDictionary<string, TransitGatewayPeeringAttachment> TransitGatewayPeeringAttachments { get; }
+    public ReadOnlyDictionary<string, VpnConnection> VpnConnections { get; }
+    public ReadOnlyDictionary<string, VpnGateway> VpnGateways { get; }
+    public ReadOnlyDictionary<string, TransitGatewayRouteTable> TransitGatewayRouteTables { get; }
+    public ReadOnlyDictionary<string, IReadOnlyList<TransitGatewayRoute>> TransitGatewayRoutes { get; }
+    public ReadOnlyDictionary<string, IReadOnlyList<TransitGatewayPropagation>> TransitGatewayPropagations { get; }
+    public ReadOnlyDictionary<string, VpcPeeringConnection> VpcPeeringConnections { get; }
+    public ReadOnlyDictionary<string, InternetGateway> InternetGateways { get; }
+    public ReadOnlyDictionary<string, EgressOnlyInternetGateway> EgressOnlyInternetGateways { get; }
+    public ReadOnlyDictionary<string, NatGateway> NatGateways { get; }
+    public ReadOnlyDictionary<string, VpcEndpoint> VpcEndpoints { get; }
     public IReadOnlyList<ElasticIpAddress> ElasticIps { get; }
-    public FrozenDictionary<string, TransitGatewayPolicyTable> TransitGatewayPolicyTables { get; }
+    public ReadOnlyDictionary<string, TransitGatewayPolicyTable> TransitGatewayPolicyTables { get; }
     /// <summary>Policy table id -> its entries, rule number ascending.</summary>
-    public FrozenDictionary<string, IReadOnlyList<TransitGatewayPolicyTableEntry>> TransitGatewayPolicyTableEntries { get; }
+    public ReadOnlyDictionary<string, IReadOnlyList<TransitGatewayPolicyTableEntry>> TransitGatewayPolicyTableEntries { get; }
     public IReadOnlyList<TransitGatewayPolicyTableAssociation> TransitGatewayPolicyTableAssociations { get; }
     private readonly FrozenSet<string> _policyTablesWithEntries;
-    private readonly FrozenDictionary<string, IReadOnlyList<TransitGatewayPolicyTableAssociation>> _policyAssociationsByAttachment;
+    private readonly Dictionary<string, IReadOnlyList<TransitGatewayPolicyTableAssociation>> _policyAssociationsByAttachment;
 
     /// <summary>VPC Block Public Access settings, one per account and region read (R-BPA-1).</summary>
     public IReadOnlyList<VpcBlockPublicAccessOptions> VpcBlockPublicAccessOptions { get; }
-    public FrozenDictionary<string, VpcBlockPublicAccessExclusion> VpcBlockPublicAccessExclusions { get; }
+    public ReadOnlyDictionary<string, VpcBlockPublicAccessExclusion> VpcBlockPublicAccessExclusions { get; }
 
     /// <summary>
     /// The Block Public Access settings that govern a VPC: those of its owner account and region; settings that name no
@@ -221,18 +222,18 @@ public sealed partial class NetworkModel
             .OrderBy(a => a.IsAssociated ? 0 : 1).ThenBy(a => a.TransitGatewayPolicyTableId, StringComparer.Ordinal)
             .FirstOrDefault();
 
-    private readonly FrozenDictionary<IpAddress, IReadOnlyList<NetworkInterface>> _enisByAddress;
-    private readonly FrozenDictionary<string, IReadOnlyList<NetworkInterface>> _enisByGroup;
-    private readonly FrozenDictionary<string, IReadOnlyList<NetworkInterface>> _enisBySubnet;
-    private readonly FrozenDictionary<string, RouteTable> _routeTableBySubnet;
-    private readonly FrozenDictionary<string, RouteTable> _mainRouteTableByVpc;
-    private readonly FrozenDictionary<string, RouteTable> _routeTableByGateway;
-    private readonly FrozenDictionary<string, NetworkAcl> _aclBySubnet;
-    private readonly FrozenDictionary<string, NetworkAcl> _defaultAclByVpc;
-    private readonly FrozenDictionary<(string, string), NetworkInterface> _tgwEniByAttachmentSubnet;
-    private readonly FrozenDictionary<string, IReadOnlyList<TransitGatewayVpcAttachment>> _vpcAttachmentsByVpc;
-    private readonly FrozenDictionary<string, IReadOnlyList<NetworkInterface>> _eniByInstance;
-    private readonly FrozenDictionary<(string TransitGatewayId, string AttachmentId), TransitGatewayAttachment> _attachmentSides;
+    private readonly Dictionary<IpAddress, IReadOnlyList<NetworkInterface>> _enisByAddress;
+    private readonly Dictionary<string, IReadOnlyList<NetworkInterface>> _enisByGroup;
+    private readonly Dictionary<string, IReadOnlyList<NetworkInterface>> _enisBySubnet;
+    private readonly Dictionary<string, RouteTable> _routeTableBySubnet;
+    private readonly Dictionary<string, RouteTable> _mainRouteTableByVpc;
+    private readonly Dictionary<string, RouteTable> _routeTableByGateway;
+    private readonly Dictionary<string, NetworkAcl> _aclBySubnet;
+    private readonly Dictionary<string, NetworkAcl> _defaultAclByVpc;
+    private readonly Dictionary<(string, string), NetworkInterface> _tgwEniByAttachmentSubnet;
+    private readonly Dictionary<string, IReadOnlyList<TransitGatewayVpcAttachment>> _vpcAttachmentsByVpc;
+    private readonly Dictionary<string, IReadOnlyList<NetworkInterface>> _eniByInstance;
+    private readonly Dictionary<(string TransitGatewayId, string AttachmentId), TransitGatewayAttachment> _attachmentSides;
 
     private static readonly IReadOnlyList<NetworkInterface> NoEnis = Array.Empty<NetworkInterface>();
 

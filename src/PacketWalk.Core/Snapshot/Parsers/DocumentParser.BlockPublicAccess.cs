@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using PacketWalk.Core.Model;
 
@@ -10,7 +11,8 @@ internal sealed partial class DocumentParser
     private static readonly HashSet<string> ExclusionModes = new(StringComparer.Ordinal) { "allow-bidirectional", "allow-egress" };
 
     /// <summary>describe-vpc-block-public-access-options: <c>{"VpcBlockPublicAccessOptions": {...}}</c>.</summary>
-    private void ParseVpcBlockPublicAccessOptions(JsonElement o, string path)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ParseVpcBlockPublicAccessOptions(JsonElement o, JsonPath path)
     {
         var mode = ReqStr(o, path, "InternetGatewayBlockMode");
         if (!BlockModes.Contains(mode))
@@ -18,11 +20,12 @@ internal sealed partial class DocumentParser
         var account = Str(o, path, "AwsAccountId") ?? _account;
         var region = Str(o, path, "AwsRegion") ?? _region;
         _b.VpcBlockPublicAccessOptions.Add(new VpcBlockPublicAccessOptions(account, region, mode, Str(o, path, "ExclusionsAllowed"), Str(o, path, "State"),
-            new ResourceOrigin(account, region, _file, path)));
+            new ResourceOrigin(account, region, _file, path.ToString())));
     }
 
     /// <summary>describe-vpc-block-public-access-exclusions; the VPC or subnet comes from ResourceArn (…:vpc/vpc-… or …:subnet/subnet-…).</summary>
-    private void ParseVpcBlockPublicAccessExclusion(JsonElement o, string path)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ParseVpcBlockPublicAccessExclusion(JsonElement o, JsonPath path)
     {
         var id = ReqStr(o, path, "ExclusionId");
         var mode = ReqStr(o, path, "InternetGatewayExclusionMode");
@@ -43,6 +46,6 @@ internal sealed partial class DocumentParser
         }
         if (vpcId is null && subnetId is null) throw Missing(path, "ResourceArn");
         _b.VpcBlockPublicAccessExclusions.Add(new VpcBlockPublicAccessExclusion(id, mode, arn, vpcId, subnetId, Str(o, path, "State") ?? "create-complete",
-            new ResourceOrigin(account, region, _file, path)));
+            new ResourceOrigin(account, region, _file, path.ToString())));
     }
 }

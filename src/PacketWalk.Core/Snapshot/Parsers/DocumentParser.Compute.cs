@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using PacketWalk.Core.Model;
 using PacketWalk.Core.Net;
@@ -10,24 +11,28 @@ internal sealed partial class DocumentParser
     /// <summary>Instances skipped because they are not running, counted by state, for one warning per list.</summary>
     private readonly SortedDictionary<string, int> _skipped = new(StringComparer.Ordinal);
 
-    private void ReportSkippedInstances(string path)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ReportSkippedInstances(JsonPath path)
     {
         if (_skipped.Count == 0) return;
         var total = _skipped.Values.Sum();
-        Warn($"{total} instance{(total == 1 ? "" : "s")} not running skipped ({string.Join(", ", _skipped.Select(kv => $"{kv.Key}: {kv.Value}"))})", path);
+        Warn($"{total} instance{(total == 1 ? "" : "s")} not running skipped ({string.Join(", ", _skipped.Select(kv => $"{kv.Key}: {kv.Value}"))})", path.ToString());
         _skipped.Clear();
     }
 
-    private void ParseReservation(JsonElement reservation, string path)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ParseReservation(JsonElement reservation, JsonPath path)
     {
         var owner = Str(reservation, path, "OwnerId");
         foreach (var (el, p) in Objects(reservation, path, "Instances"))
             ParseInstance(el, p, owner);
     }
 
-    private void ParseInstanceElement(JsonElement instance, string path) => ParseInstance(instance, path, null);
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ParseInstanceElement(JsonElement instance, JsonPath path) => ParseInstance(instance, path, null);
 
-    private void ParseInstance(JsonElement o, string path, string? reservationOwner)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ParseInstance(JsonElement o, JsonPath path, string? reservationOwner)
     {
         var id = ReqStr(o, path, "InstanceId");
         string? state = null;
@@ -39,6 +44,7 @@ internal sealed partial class DocumentParser
             return;
         }
 
+        path = path.ToString(); // as text once: the origin and the nested lists below need it
         var subnetId = Str(o, path, "SubnetId");
         var vpcId = Str(o, path, "VpcId");
         var privateIp = Str(o, path, "PrivateIpAddress");
@@ -68,8 +74,10 @@ internal sealed partial class DocumentParser
     /// <summary>What an ENI embedded in describe-instances inherits from its instance.</summary>
     private sealed record EniDefaults(string? SubnetId, string? VpcId, string? AvailabilityZone, string? InstanceId, string? OwnerId);
 
-    private NetworkInterface ParseNetworkInterface(JsonElement o, string path, EniDefaults? defaults)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private NetworkInterface ParseNetworkInterface(JsonElement o, JsonPath path, EniDefaults? defaults)
     {
+        path = path.ToString(); // as text once: the origin and the nested lists below need it
         var id = ReqStr(o, path, "NetworkInterfaceId");
         var subnetId = Str(o, path, "SubnetId") ?? defaults?.SubnetId;
         if (string.IsNullOrEmpty(subnetId)) throw Missing(path, "SubnetId");
@@ -124,7 +132,8 @@ internal sealed partial class DocumentParser
             publicIp, owner, Origin(path, owner));
     }
 
-    private void ParseAddress(JsonElement o, string path)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ParseAddress(JsonElement o, JsonPath path)
     {
         var publicIp = IpOpt(o, path, "PublicIp");
         if (publicIp is null)

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace PacketWalk.Core.Snapshot.Parsers;
@@ -11,6 +12,7 @@ internal sealed partial class DocumentParser
     private static readonly HashSet<string> SingleObjectKeys = new(StringComparer.Ordinal) { "VpcBlockPublicAccessOptions" };
 
     /// <summary>Dispatches each top-level key (or a bare top-level list) to its parser.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Parse(JsonElement root)
     {
         switch (root.ValueKind)
@@ -27,11 +29,12 @@ internal sealed partial class DocumentParser
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ParseTopLevel(string key, JsonElement value)
     {
         var pascal = key.Length > 0 && char.IsLower(key[0]) ? char.ToUpperInvariant(key[0]) + key[1..] : key;
         var path = "$." + key;
-        Action<JsonElement, string>? parse = pascal switch
+        Action<JsonElement, JsonPath>? parse = pascal switch
         {
             "Reservations" => ParseReservation,
             "Instances" => ParseInstanceElement,
@@ -88,12 +91,13 @@ internal sealed partial class DocumentParser
         ReportSkippedInstances(path);
     }
 
-    private void ParseList(JsonElement array, string path, string key, Action<JsonElement, string> parse)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ParseList(JsonElement array, JsonPath path, string key, Action<JsonElement, JsonPath> parse)
     {
         int i = 0;
         foreach (var el in array.EnumerateArray())
         {
-            var p = Index(path, i++);
+            var p = Index(path.ToString(), i++);
             if (el.ValueKind == JsonValueKind.Null) continue;
             if (el.ValueKind != JsonValueKind.Object)
                 throw Invalid(p, $"each element of {key} must be an object, not {KindText(el.ValueKind)}");
@@ -105,6 +109,7 @@ internal sealed partial class DocumentParser
     /// A top-level list: instances (<c>--query 'Reservations[].Instances[]'</c>), reservations (a boto3 dump of
     /// <c>['Reservations']</c>) or lists of instances (<c>--query 'Reservations[].Instances'</c>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ParseBareList(JsonElement root)
     {
         _skipped.Clear();

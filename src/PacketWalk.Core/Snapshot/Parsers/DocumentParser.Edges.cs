@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Text.Json;
 using PacketWalk.Core.Model;
@@ -8,7 +9,8 @@ namespace PacketWalk.Core.Snapshot.Parsers;
 internal sealed partial class DocumentParser
 {
     /// <summary>describe-transit-gateway-peering-attachments: both TGWs of the peering with their account and region.</summary>
-    private void ParseTransitGatewayPeeringAttachment(JsonElement o, string path)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ParseTransitGatewayPeeringAttachment(JsonElement o, JsonPath path)
     {
         var id = ReqStr(o, path, "TransitGatewayAttachmentId");
         var requester = PeeringTgw(o, path, "RequesterTgwInfo");
@@ -20,7 +22,8 @@ internal sealed partial class DocumentParser
             state ?? "available", Origin(path, null)));
     }
 
-    private (string TgwId, string? OwnerId, string? Region) PeeringTgw(JsonElement o, string path, string name)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private (string TgwId, string? OwnerId, string? Region) PeeringTgw(JsonElement o, JsonPath path, string name)
     {
         if (!TryObject(o, path, name, out var side, out var sidePath)) throw Missing(path, name);
         return (ReqStr(side, sidePath, "TransitGatewayId"), Str(side, sidePath, "OwnerId"), Str(side, sidePath, "Region"));
@@ -30,7 +33,8 @@ internal sealed partial class DocumentParser
     /// get-transit-gateway-prefix-list-references: one row per (route table, prefix list). Each becomes a prefix-list
     /// route ranked second (R-TGW-17); <c>Blackhole: true</c> makes it a blackhole route (R-TGW-16).
     /// </summary>
-    private void ParseTransitGatewayPrefixListReference(JsonElement o, string path)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ParseTransitGatewayPrefixListReference(JsonElement o, JsonPath path)
     {
         var rt = ReqStr(o, path, "TransitGatewayRouteTableId");
         var pl = ReqStr(o, path, "PrefixListId");
@@ -47,7 +51,8 @@ internal sealed partial class DocumentParser
     }
 
     /// <summary>describe-vpn-connections: state, where it terminates (TGW or VGW) and each tunnel's telemetry.</summary>
-    private void ParseVpnConnection(JsonElement o, string path)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ParseVpnConnection(JsonElement o, JsonPath path)
     {
         var id = ReqStr(o, path, "VpnConnectionId");
         bool staticOnly = false;
@@ -61,7 +66,8 @@ internal sealed partial class DocumentParser
     }
 
     /// <summary>describe-vpn-gateways: the VPCs a virtual private gateway is attached to.</summary>
-    private void ParseVpnGateway(JsonElement o, string path)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ParseVpnGateway(JsonElement o, JsonPath path)
     {
         var id = ReqStr(o, path, "VpnGatewayId");
         var vpcs = new List<string>(1);

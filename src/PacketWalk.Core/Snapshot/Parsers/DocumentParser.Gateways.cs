@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using PacketWalk.Core.Model;
 using PacketWalk.Core.Net;
@@ -7,7 +8,8 @@ namespace PacketWalk.Core.Snapshot.Parsers;
 // Transit gateways, peering, internet/NAT gateways and VPC endpoints.
 internal sealed partial class DocumentParser
 {
-    private void ParseTransitGateway(JsonElement o, string path)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ParseTransitGateway(JsonElement o, JsonPath path)
     {
         var id = ReqStr(o, path, "TransitGatewayId");
         string? assocDefault = null, propDefault = null;
@@ -22,7 +24,8 @@ internal sealed partial class DocumentParser
         _b.TransitGateways.Add(new TransitGateway(id, Str(o, path, "State"), assocDefault, propDefault, sgRef, owner, Origin(path, owner)));
     }
 
-    private void ParseTransitGatewayAttachment(JsonElement o, string path)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ParseTransitGatewayAttachment(JsonElement o, JsonPath path)
     {
         var id = ReqStr(o, path, "TransitGatewayAttachmentId");
         var tgw = ReqStr(o, path, "TransitGatewayId");
@@ -40,7 +43,8 @@ internal sealed partial class DocumentParser
             Str(o, path, "State") ?? "available", rt, assocState, Origin(path, null)));
     }
 
-    private void ParseTransitGatewayVpcAttachment(JsonElement o, string path)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ParseTransitGatewayVpcAttachment(JsonElement o, JsonPath path)
     {
         var id = ReqStr(o, path, "TransitGatewayAttachmentId");
         var tgw = ReqStr(o, path, "TransitGatewayId");
@@ -57,7 +61,8 @@ internal sealed partial class DocumentParser
             Str(o, path, "State") ?? "available", appliance, sgRef, ipv6, Origin(path, null)));
     }
 
-    private void ParseTransitGatewayRouteTable(JsonElement o, string path)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ParseTransitGatewayRouteTable(JsonElement o, JsonPath path)
     {
         var id = ReqStr(o, path, "TransitGatewayRouteTableId");
         _b.TransitGatewayRouteTables.Add(new TransitGatewayRouteTable(id, ReqStr(o, path, "TransitGatewayId"),
@@ -66,7 +71,8 @@ internal sealed partial class DocumentParser
     }
 
     /// <summary>Batfish's wrapping of search-transit-gateway-routes: <c>[{TransitGatewayRouteTableId, Routes: [...]}]</c>.</summary>
-    private void ParseTransitGatewayRoutes(JsonElement o, string path)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ParseTransitGatewayRoutes(JsonElement o, JsonPath path)
     {
         var rt = ReqStr(o, path, "TransitGatewayRouteTableId");
         if (TryArray(o, path, "Routes", out _)) _b.TransitGatewayRouteTablesWithRoutesListed.Add(rt);
@@ -74,7 +80,8 @@ internal sealed partial class DocumentParser
             _b.TransitGatewayRoutes.Add(ParseTransitGatewayRoute(el, p, rt));
     }
 
-    private TransitGatewayRoute ParseTransitGatewayRoute(JsonElement o, string path, string routeTableId)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private TransitGatewayRoute ParseTransitGatewayRoute(JsonElement o, JsonPath path, string routeTableId)
     {
         var dest = CidrOpt(o, path, "DestinationCidrBlock");
         var prefixList = Str(o, path, "PrefixListId");
@@ -93,7 +100,8 @@ internal sealed partial class DocumentParser
     }
 
     /// <summary>Batfish's wrapping of get-transit-gateway-route-table-propagations.</summary>
-    private void ParseTransitGatewayPropagations(JsonElement o, string path)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ParseTransitGatewayPropagations(JsonElement o, JsonPath path)
     {
         var rt = ReqStr(o, path, "TransitGatewayRouteTableId");
         if (TryArray(o, path, "TransitGatewayRouteTablePropagations", out _)) _b.TransitGatewayRouteTablesWithPropagationsListed.Add(rt);
@@ -102,7 +110,8 @@ internal sealed partial class DocumentParser
                 Str(el, p, "ResourceId"), Str(el, p, "ResourceType"), Str(el, p, "State") ?? "enabled"));
     }
 
-    private void ParseVpcPeeringConnection(JsonElement o, string path)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ParseVpcPeeringConnection(JsonElement o, JsonPath path)
     {
         var id = ReqStr(o, path, "VpcPeeringConnectionId");
         var requester = PeeringSide(o, path, "RequesterVpcInfo");
@@ -115,7 +124,8 @@ internal sealed partial class DocumentParser
             status, Origin(path, null)));
     }
 
-    private (string VpcId, string? OwnerId, string? Region, List<Cidr> Cidrs) PeeringSide(JsonElement o, string path, string name)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private (string VpcId, string? OwnerId, string? Region, List<Cidr> Cidrs) PeeringSide(JsonElement o, JsonPath path, string name)
     {
         if (!TryObject(o, path, name, out var side, out var sidePath)) throw Missing(path, name);
         var cidrs = new List<Cidr>(1);
@@ -127,7 +137,8 @@ internal sealed partial class DocumentParser
         return (ReqStr(side, sidePath, "VpcId"), Str(side, sidePath, "OwnerId"), Str(side, sidePath, "Region"), cidrs);
     }
 
-    private List<string> AttachedVpcs(JsonElement o, string path)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private List<string> AttachedVpcs(JsonElement o, JsonPath path)
     {
         var vpcs = new List<string>(1);
         foreach (var (el, p) in Objects(o, path, "Attachments"))
@@ -136,20 +147,23 @@ internal sealed partial class DocumentParser
         return vpcs;
     }
 
-    private void ParseInternetGateway(JsonElement o, string path)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ParseInternetGateway(JsonElement o, JsonPath path)
     {
         var id = ReqStr(o, path, "InternetGatewayId");
         var owner = Owner(Str(o, path, "OwnerId"));
         _b.InternetGateways.Add(new InternetGateway(id, AttachedVpcs(o, path), owner, Origin(path, owner)));
     }
 
-    private void ParseEgressOnlyInternetGateway(JsonElement o, string path)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ParseEgressOnlyInternetGateway(JsonElement o, JsonPath path)
     {
         var id = ReqStr(o, path, "EgressOnlyInternetGatewayId");
         _b.EgressOnlyInternetGateways.Add(new EgressOnlyInternetGateway(id, AttachedVpcs(o, path), Origin(path, Str(o, path, "OwnerId"))));
     }
 
-    private void ParseNatGateway(JsonElement o, string path)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ParseNatGateway(JsonElement o, JsonPath path)
     {
         var id = ReqStr(o, path, "NatGatewayId");
         var vpcId = ReqStr(o, path, "VpcId");
@@ -169,7 +183,8 @@ internal sealed partial class DocumentParser
         });
     }
 
-    private void ParseVpcEndpoint(JsonElement o, string path)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ParseVpcEndpoint(JsonElement o, JsonPath path)
     {
         var id = ReqStr(o, path, "VpcEndpointId");
         var vpcId = ReqStr(o, path, "VpcId");
@@ -182,7 +197,8 @@ internal sealed partial class DocumentParser
     }
 
     /// <summary>PolicyDocument is a JSON string in the API; some dumps inline it as an object. Keep it as text either way.</summary>
-    private string? PolicyDocument(JsonElement o, string path)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private string? PolicyDocument(JsonElement o, JsonPath path)
     {
         if (!TryGet(o, "PolicyDocument", out var v)) return null;
         return v.ValueKind switch

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Globalization;
 using System.Text.Json;
 using PacketWalk.Core.Model;
@@ -9,7 +10,8 @@ namespace PacketWalk.Core.Snapshot.Parsers;
 // table the way the TGW route files are: get-transit-gateway-policy-table-entries does not repeat the table id.
 internal sealed partial class DocumentParser
 {
-    private void ParseTransitGatewayPolicyTable(JsonElement o, string path)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ParseTransitGatewayPolicyTable(JsonElement o, JsonPath path)
     {
         var id = ReqStr(o, path, "TransitGatewayPolicyTableId");
         _b.TransitGatewayPolicyTables.Add(new TransitGatewayPolicyTable(id, ReqStr(o, path, "TransitGatewayId"), Str(o, path, "State"), Origin(path, null))
@@ -19,7 +21,8 @@ internal sealed partial class DocumentParser
     }
 
     /// <summary><c>[{TransitGatewayPolicyTableId, TransitGatewayPolicyTableEntries: [...]}]</c>, one element per policy table.</summary>
-    private void ParseTransitGatewayPolicyTableEntries(JsonElement o, string path)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ParseTransitGatewayPolicyTableEntries(JsonElement o, JsonPath path)
     {
         if (!TryGet(o, "TransitGatewayPolicyTableId", out _) && TryGet(o, "PolicyRuleNumber", out _))
             throw Invalid(path, "get-transit-gateway-policy-table-entries output does not name its policy table: wrap it as "
@@ -30,7 +33,8 @@ internal sealed partial class DocumentParser
             _b.TransitGatewayPolicyTableEntries.Add(ParseTransitGatewayPolicyTableEntry(el, p, table));
     }
 
-    internal TransitGatewayPolicyTableEntry ParseTransitGatewayPolicyTableEntry(JsonElement o, string path, string table)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal TransitGatewayPolicyTableEntry ParseTransitGatewayPolicyTableEntry(JsonElement o, JsonPath path, string table)
     {
         var numberText = StrOrNumber(o, path, "PolicyRuleNumber") ?? throw Missing(path, "PolicyRuleNumber");
         if (!int.TryParse(numberText, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
@@ -54,7 +58,8 @@ internal sealed partial class DocumentParser
     /// <c>[{TransitGatewayPolicyTableId, TransitGatewayPolicyTableAssociations: [...]}]</c>; an element that is itself an
     /// association (it carries TransitGatewayAttachmentId) is read as one.
     /// </summary>
-    private void ParseTransitGatewayPolicyTableAssociations(JsonElement o, string path)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ParseTransitGatewayPolicyTableAssociations(JsonElement o, JsonPath path)
     {
         var table = Str(o, path, "TransitGatewayPolicyTableId");
         if (TryGet(o, "TransitGatewayPolicyTableAssociations", out _))
@@ -66,7 +71,8 @@ internal sealed partial class DocumentParser
         _b.TransitGatewayPolicyTableAssociations.Add(ParsePolicyTableAssociation(o, path, null));
     }
 
-    private TransitGatewayPolicyTableAssociation ParsePolicyTableAssociation(JsonElement o, string path, string? wrapperTable)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private TransitGatewayPolicyTableAssociation ParsePolicyTableAssociation(JsonElement o, JsonPath path, string? wrapperTable)
     {
         var table = Str(o, path, "TransitGatewayPolicyTableId") ?? wrapperTable ?? throw Missing(path, "TransitGatewayPolicyTableId");
         if (wrapperTable is not null && table != wrapperTable)
@@ -75,9 +81,11 @@ internal sealed partial class DocumentParser
             Str(o, path, "ResourceId"), Str(o, path, "ResourceType"), Str(o, path, "State") ?? "associated");
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool IsWildcard(string? s) => string.IsNullOrWhiteSpace(s) || s.Trim() == "*";
 
-    private Cidr? PolicyCidr(JsonElement o, string path, string name)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private Cidr? PolicyCidr(JsonElement o, JsonPath path, string name)
     {
         var s = Str(o, path, name);
         if (IsWildcard(s)) return null;
@@ -86,7 +94,8 @@ internal sealed partial class DocumentParser
     }
 
     /// <summary>"6", "17", "1", "47", a name, or "*" for every protocol (null here).</summary>
-    private int? PolicyProtocol(JsonElement o, string path)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int? PolicyProtocol(JsonElement o, JsonPath path)
     {
         var s = StrOrNumber(o, path, "Protocol");
         if (IsWildcard(s)) return null;
@@ -96,7 +105,8 @@ internal sealed partial class DocumentParser
     }
 
     /// <summary>"443", "1024-65535", or "*" for all ports (null here).</summary>
-    private PortRange? PolicyPorts(JsonElement o, string path, string name)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private PortRange? PolicyPorts(JsonElement o, JsonPath path, string name)
     {
         var s = StrOrNumber(o, path, name);
         if (IsWildcard(s)) return null;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using PacketWalk.Core.Model;
 using PacketWalk.Core.Net;
@@ -7,7 +8,8 @@ namespace PacketWalk.Core.Snapshot.Parsers;
 // VPCs, subnets, route tables, network ACLs, security groups and prefix lists.
 internal sealed partial class DocumentParser
 {
-    private void ParseVpc(JsonElement o, string path)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ParseVpc(JsonElement o, JsonPath path)
     {
         var id = ReqStr(o, path, "VpcId");
         var v4 = new List<Cidr>(1);
@@ -24,10 +26,12 @@ internal sealed partial class DocumentParser
     }
 
     /// <summary>The <c>State</c> inside a <c>…State</c> object (CidrBlockState, AssociationState).</summary>
-    private string? AssociationState(JsonElement o, string path, string stateObject) =>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private string? AssociationState(JsonElement o, JsonPath path, string stateObject) =>
         TryObject(o, path, stateObject, out var s, out var sp) ? Str(s, sp, "State") : null;
 
-    private void ParseSubnet(JsonElement o, string path)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ParseSubnet(JsonElement o, JsonPath path)
     {
         var id = ReqStr(o, path, "SubnetId");
         var vpcId = ReqStr(o, path, "VpcId");
@@ -41,7 +45,8 @@ internal sealed partial class DocumentParser
             CidrOpt(o, path, "CidrBlock"), v6, owner, Origin(path, owner)) { Name = NameTag(o, path) });
     }
 
-    private void ParseRouteTable(JsonElement o, string path)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ParseRouteTable(JsonElement o, JsonPath path)
     {
         var id = ReqStr(o, path, "RouteTableId");
         var vpcId = ReqStr(o, path, "VpcId");
@@ -58,7 +63,8 @@ internal sealed partial class DocumentParser
         _b.RouteTables.Add(new RouteTable(id, vpcId, routes, associations, owner, Origin(path, owner)));
     }
 
-    private Route ParseRoute(JsonElement o, string path)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private Route ParseRoute(JsonElement o, JsonPath path)
     {
         var dest = SingleFamilyCidr(o, path, "DestinationCidrBlock", "DestinationIpv6CidrBlock");
         var prefixList = Str(o, path, "DestinationPrefixListId");
@@ -90,7 +96,8 @@ internal sealed partial class DocumentParser
         return new Route(dest, prefixList, type, target, Str(o, path, "State") ?? "active", Str(o, path, "Origin"));
     }
 
-    private void ParseNetworkAcl(JsonElement o, string path)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ParseNetworkAcl(JsonElement o, JsonPath path)
     {
         var id = ReqStr(o, path, "NetworkAclId");
         var vpcId = ReqStr(o, path, "VpcId");
@@ -104,7 +111,7 @@ internal sealed partial class DocumentParser
             if (!numbers.Add((entry.Egress, entry.RuleNumber, entry.RuleNumber == StarRuleNumber && entry.Cidr.IsV6)))
                 throw new SnapshotException(SnapshotErrorIds.DuplicateId,
                     $"rule number {entry.RuleNumber} appears twice among the {(entry.Egress ? "outbound" : "inbound")} rules of {id}; AWS allows each number once per direction",
-                    _file, Child(p, "RuleNumber"));
+                    _file, Child(p, "RuleNumber").ToString());
             entries.Add(entry);
         }
         var subnets = FieldOfEach(o, path, "Associations", "SubnetId");
@@ -112,7 +119,8 @@ internal sealed partial class DocumentParser
         _b.NetworkAcls.Add(new NetworkAcl(id, vpcId, Bool(o, path, "IsDefault") ?? false, entries, subnets, owner, Origin(path, owner)));
     }
 
-    private NetworkAclEntry ParseNetworkAclEntry(JsonElement o, string path)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private NetworkAclEntry ParseNetworkAclEntry(JsonElement o, JsonPath path)
     {
         var number = ReqInt(o, path, "RuleNumber");
         if (number is < 1 or > StarRuleNumber) throw Invalid(Child(path, "RuleNumber"), $"RuleNumber must be 1-32766 (or 32767 for the * rule), not {number}");
@@ -160,7 +168,8 @@ internal sealed partial class DocumentParser
     /// An IPv4 field and its IPv6 twin (CidrBlock / Ipv6CidrBlock): at most one may be set, each with its own family.
     /// AWS never fills both; reading only one of them would silently drop the other half of a rule (R-NACL-4, R-RT-5).
     /// </summary>
-    private Cidr? SingleFamilyCidr(JsonElement o, string path, string v4Name, string v6Name)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private Cidr? SingleFamilyCidr(JsonElement o, JsonPath path, string v4Name, string v6Name)
     {
         var v4 = FamilyCidr(o, path, v4Name, v6: false);
         var v6 = FamilyCidr(o, path, v6Name, v6: true);
@@ -170,7 +179,8 @@ internal sealed partial class DocumentParser
     }
 
     /// <summary>A CIDR field that must hold one family: CidrBlock/CidrIp are IPv4, Ipv6CidrBlock/CidrIpv6 are IPv6.</summary>
-    private Cidr? FamilyCidr(JsonElement o, string path, string name, bool v6)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private Cidr? FamilyCidr(JsonElement o, JsonPath path, string name, bool v6)
     {
         var cidr = CidrOpt(o, path, name);
         if (cidr is { } c && c.IsV6 != v6)
@@ -178,7 +188,8 @@ internal sealed partial class DocumentParser
         return cidr;
     }
 
-    private void ParseSecurityGroup(JsonElement o, string path)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ParseSecurityGroup(JsonElement o, JsonPath path)
     {
         var id = ReqStr(o, path, "GroupId");
         var ingress = new List<SecurityGroupRule>();
@@ -192,7 +203,8 @@ internal sealed partial class DocumentParser
     }
 
     /// <summary>One IpPermission becomes one rule per peer: each CIDR, IPv6 CIDR, prefix list and group pair (R-SG-4).</summary>
-    private void FlattenPermission(List<SecurityGroupRule> rules, JsonElement o, string path, string groupId, RuleDirection direction)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void FlattenPermission(List<SecurityGroupRule> rules, JsonElement o, JsonPath path, string groupId, RuleDirection direction)
     {
         var protocolText = StrOrNumber(o, path, "IpProtocol") ?? throw Missing(path, "IpProtocol");
         if (!IpProtocol.TryParse(protocolText, out var protocol))
@@ -224,14 +236,15 @@ internal sealed partial class DocumentParser
     /// describe-prefix-lists (<c>Cidrs: ["…"]</c>) and describe-managed-prefix-lists (<c>Entries: [{Cidr}]</c> when inlined).
     /// Either key accepts either shape, as hand-made snapshots mix them; lists seen twice are merged by id at Build().
     /// </summary>
-    private void ParsePrefixList(JsonElement o, string path)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ParsePrefixList(JsonElement o, JsonPath path)
     {
         var id = ReqStr(o, path, "PrefixListId");
         var cidrs = Entries(o, path);
         int i = 0;
         foreach (var text in Strings(o, path, "Cidrs"))
         {
-            if (!Cidr.TryParse(text, out var c, out var error)) throw Invalid(Index(Child(path, "Cidrs"), i), error);
+            if (!Cidr.TryParse(text, out var c, out var error)) throw Invalid(Index(Child(path, "Cidrs").ToString(), i), error);
             cidrs.Add(c);
             i++;
         }
@@ -240,13 +253,15 @@ internal sealed partial class DocumentParser
     }
 
     /// <summary><c>{"PrefixListEntries":[{"PrefixListId":…,"Entries":[{"Cidr":…}]}]}</c>: merged by id when the model is built.</summary>
-    private void ParsePrefixListEntries(JsonElement o, string path)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ParsePrefixListEntries(JsonElement o, JsonPath path)
     {
         var id = ReqStr(o, path, "PrefixListId");
         _state.PrefixListEntries.Add((id, Entries(o, path), Origin(path, null)));
     }
 
-    private List<Cidr> Entries(JsonElement o, string path)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private List<Cidr> Entries(JsonElement o, JsonPath path)
     {
         var cidrs = new List<Cidr>();
         foreach (var (el, p) in Objects(o, path, "Entries"))

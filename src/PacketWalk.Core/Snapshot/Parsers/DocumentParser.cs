@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
@@ -35,27 +36,36 @@ internal sealed partial class DocumentParser
     // ---- origin -------------------------------------------------------------------------------------------------
     // ResourceOrigin.OwnerId is the JSON's own OwnerId, else the account named by the folder (or given by the caller).
 
-    private ResourceOrigin Origin(string path, string? ownerId) => new(ownerId ?? _account, _region, _file, path);
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private ResourceOrigin Origin(JsonPath path, string? ownerId) => new(ownerId ?? _account, _region, _file, path.ToString());
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private string? Owner(string? jsonOwner) => jsonOwner ?? _account;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Warn(string message, string? path) => _b.Warnings.Add(new SnapshotWarning(message, _file, path));
 
     // ---- errors -------------------------------------------------------------------------------------------------
 
-    private SnapshotException Invalid(string path, string message) =>
-        new(SnapshotErrorIds.InvalidValue, message, _file, path);
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private SnapshotException Invalid(JsonPath path, string message) =>
+        new(SnapshotErrorIds.InvalidValue, message, _file, path.ToString());
 
-    private SnapshotException Missing(string path, string name) =>
-        new(SnapshotErrorIds.MissingField, $"required field {name} is missing", _file, Child(path, name));
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private SnapshotException Missing(JsonPath path, string name) =>
+        new(SnapshotErrorIds.MissingField, $"required field {name} is missing", _file, Child(path, name).ToString());
 
-    private static string Child(string path, string name) => string.Concat(path, ".", name);
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static JsonPath Child(JsonPath path, string name) => path.Property(name);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string Index(string path, int i) => string.Concat(path, "[", i.ToString(CultureInfo.InvariantCulture), "]");
 
     /// <summary><c>path.name[i]</c> built in one allocation (the reader composes one per list element).</summary>
-    private static string ElementPath(string path, string name, int i) => string.Create(CultureInfo.InvariantCulture, $"{path}.{name}[{i}]");
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static string ElementPath(JsonPath path, string name, int i) => string.Create(CultureInfo.InvariantCulture, $"{path}.{name}[{i}]");
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string KindText(JsonValueKind kind) => kind switch
     {
         JsonValueKind.Object => "an object",
@@ -71,18 +81,33 @@ internal sealed partial class DocumentParser
 
     private static readonly ConcurrentDictionary<string, string> CamelNames = new(StringComparer.Ordinal);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string Camel(string pascal) =>
         CamelNames.GetOrAdd(pascal, static p => p.Length == 0 || char.IsLower(p[0]) ? p : string.Concat(char.ToLowerInvariant(p[0]).ToString(), p.AsSpan(1)));
 
     /// <summary>The value of <paramref name="name"/> (PascalCase, else camelCase); false when absent or null.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool TryGet(JsonElement obj, string name, out JsonElement value)
     {
-        if (!obj.TryGetProperty(name, out value) && !obj.TryGetProperty(Camel(name), out value))
+        var utf8 = Utf8Names(name);
+        if (!obj.TryGetProperty(utf8.Pascal, out value) && !obj.TryGetProperty(utf8.Camel, out value))
             return false;
         return value.ValueKind != JsonValueKind.Null;
     }
 
-    private string? Str(JsonElement obj, string path, string name)
+    /// <summary>A field name in UTF-8, as written by AWS and in camelCase.</summary>
+    private sealed record Utf8Name(byte[] Pascal, byte[] Camel);
+
+    // Keyed by reference: field names are string literals, so this is a pointer hash, and the lookup by UTF-8 bytes
+    // saves transcoding the name for every field of every object read.
+    private static readonly ConcurrentDictionary<string, Utf8Name> Utf8NameCache = new(ReferenceEqualityComparer.Instance);
+
+    private static Utf8Name Utf8Names(string name) =>
+        Utf8NameCache.TryGetValue(name, out var cached) ? cached
+        : Utf8NameCache.GetOrAdd(name, static n => new Utf8Name(System.Text.Encoding.UTF8.GetBytes(n), System.Text.Encoding.UTF8.GetBytes(Camel(n))));
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private string? Str(JsonElement obj, JsonPath path, string name)
     {
         if (!TryGet(obj, name, out var v)) return null;
         if (v.ValueKind != JsonValueKind.String) throw Invalid(Child(path, name), $"{name} must be a string, not {KindText(v.ValueKind)}");
@@ -97,12 +122,15 @@ internal sealed partial class DocumentParser
     /// </summary>
     internal const int MaxIdLength = 256;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool IsIdField(string name) => name.EndsWith("Id", StringComparison.Ordinal) || name.EndsWith("Ids", StringComparison.Ordinal);
 
-    private SnapshotException TooLongId(string path, string name, string value) =>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private SnapshotException TooLongId(JsonPath path, string name, string value) =>
         Invalid(path, $"{name} is {value.Length:N0} characters long ('{Shorten(value)}'); AWS ids are at most {MaxIdLength}");
 
-    private string ReqStr(JsonElement obj, string path, string name)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private string ReqStr(JsonElement obj, JsonPath path, string name)
     {
         var s = Str(obj, path, name);
         if (string.IsNullOrEmpty(s)) throw Missing(path, name);
@@ -110,7 +138,8 @@ internal sealed partial class DocumentParser
     }
 
     /// <summary>A string or a bare number, as text ("6" and 6 both give "6").</summary>
-    private string? StrOrNumber(JsonElement obj, string path, string name)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private string? StrOrNumber(JsonElement obj, JsonPath path, string name)
     {
         if (!TryGet(obj, name, out var v)) return null;
         return v.ValueKind switch
@@ -121,7 +150,8 @@ internal sealed partial class DocumentParser
         };
     }
 
-    private bool? Bool(JsonElement obj, string path, string name)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool? Bool(JsonElement obj, JsonPath path, string name)
     {
         if (!TryGet(obj, name, out var v)) return null;
         switch (v.ValueKind)
@@ -138,7 +168,8 @@ internal sealed partial class DocumentParser
     }
 
     /// <summary>AWS option flags: "enable"/"disable" (also true/false).</summary>
-    private bool? EnableFlag(JsonElement obj, string path, string name)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool? EnableFlag(JsonElement obj, JsonPath path, string name)
     {
         if (!TryGet(obj, name, out var v)) return null;
         if (v.ValueKind == JsonValueKind.True) return true;
@@ -152,7 +183,8 @@ internal sealed partial class DocumentParser
         throw Invalid(Child(path, name), $"{name} must be enable or disable, not {Describe(v)}");
     }
 
-    private int? Int(JsonElement obj, string path, string name)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int? Int(JsonElement obj, JsonPath path, string name)
     {
         if (!TryGet(obj, name, out var v)) return null;
         if (v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i)) return i;
@@ -160,8 +192,10 @@ internal sealed partial class DocumentParser
         throw Invalid(Child(path, name), $"{name} must be a whole number, not {Describe(v)}");
     }
 
-    private int ReqInt(JsonElement obj, string path, string name) => Int(obj, path, name) ?? throw Missing(path, name);
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int ReqInt(JsonElement obj, JsonPath path, string name) => Int(obj, path, name) ?? throw Missing(path, name);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string Describe(JsonElement v)
     {
         if (v.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False)
@@ -172,7 +206,8 @@ internal sealed partial class DocumentParser
         return KindText(v.ValueKind);
     }
 
-    private Cidr? CidrOpt(JsonElement obj, string path, string name)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private Cidr? CidrOpt(JsonElement obj, JsonPath path, string name)
     {
         var s = Str(obj, path, name);
         if (s is null) return null;
@@ -180,7 +215,8 @@ internal sealed partial class DocumentParser
         return c;
     }
 
-    private IpAddress? IpOpt(JsonElement obj, string path, string name)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private IpAddress? IpOpt(JsonElement obj, JsonPath path, string name)
     {
         var s = Str(obj, path, name);
         if (s is null) return null;
@@ -188,10 +224,12 @@ internal sealed partial class DocumentParser
         return ip;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static string Shorten(string s) => s.Length > 60 ? s[..60] + "…" : s;
 
     /// <summary>An optional nested object; its path is <c>path.name</c>.</summary>
-    private bool TryObject(JsonElement obj, string path, string name, out JsonElement value, out string childPath)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool TryObject(JsonElement obj, JsonPath path, string name, out JsonElement value, out JsonPath childPath)
     {
         childPath = "";
         if (!TryGet(obj, name, out value)) return false;
@@ -202,7 +240,8 @@ internal sealed partial class DocumentParser
     }
 
     /// <summary>The elements of an optional list; a non-list is an error.</summary>
-    private bool TryArray(JsonElement obj, string path, string name, out JsonElement array)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool TryArray(JsonElement obj, JsonPath path, string name, out JsonElement array)
     {
         if (!TryGet(obj, name, out array)) return false;
         if (array.ValueKind != JsonValueKind.Array)
@@ -211,21 +250,46 @@ internal sealed partial class DocumentParser
     }
 
     /// <summary>The objects of an optional list, each with its path. Non-object elements are errors.</summary>
-    private IEnumerable<(JsonElement Element, string Path)> Objects(JsonElement obj, string path, string name)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private ObjectElements Objects(JsonElement obj, JsonPath path, string name) =>
+        TryArray(obj, path, name, out var array) ? new ObjectElements(this, array, path, name) : default;
+
+    /// <summary>
+    /// The elements <see cref="Objects"/> walks, as a struct enumerable: <c>foreach</c> over it allocates nothing. (An
+    /// iterator method allocated its state machine for every list read, empty or not: most of the reader's garbage.)
+    /// </summary>
+    private readonly struct ObjectElements(DocumentParser parser, JsonElement array, JsonPath path, string name)
     {
-        if (!TryArray(obj, path, name, out var array)) yield break;
-        int i = 0;
-        foreach (var el in array.EnumerateArray())
+        public Enumerator GetEnumerator() => new(parser, array, path, name);
+
+        public struct Enumerator(DocumentParser? parser, JsonElement array, JsonPath path, string? name)
         {
-            var p = ElementPath(path, name, i++); // one string per element; none for an empty list
-            if (el.ValueKind == JsonValueKind.Null) continue;
-            if (el.ValueKind != JsonValueKind.Object) throw Invalid(p, $"each element of {name} must be an object, not {KindText(el.ValueKind)}");
-            yield return (el, p);
+            private JsonElement.ArrayEnumerator _items = parser is null ? default : array.EnumerateArray();
+            private int _index;
+
+            public (JsonElement Element, JsonPath Path) Current { get; private set; }
+
+            public bool MoveNext()
+            {
+                if (parser is null) return false; // the list was absent or null
+                while (_items.MoveNext())
+                {
+                    var element = _items.Current;
+                    var elementPath = path.Element(name!, _index++);
+                    if (element.ValueKind == JsonValueKind.Null) continue;
+                    if (element.ValueKind != JsonValueKind.Object)
+                        throw parser.Invalid(elementPath, $"each element of {name} must be an object, not {KindText(element.ValueKind)}");
+                    Current = (element, elementPath);
+                    return true;
+                }
+                return false;
+            }
         }
     }
 
     /// <summary>A list of strings (SubnetIds, RouteTableIds, Cidrs).</summary>
-    private List<string> Strings(JsonElement obj, string path, string name)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private List<string> Strings(JsonElement obj, JsonPath path, string name)
     {
         if (!TryArray(obj, path, name, out var array)) return new List<string>(0);
         var list = new List<string>(array.GetArrayLength());
@@ -235,18 +299,19 @@ internal sealed partial class DocumentParser
             if (el.ValueKind == JsonValueKind.String)
             {
                 var s = el.GetString()!;
-                if (s.Length > MaxIdLength && IsIdField(name)) throw TooLongId(Index(Child(path, name), i), name, s);
+                if (s.Length > MaxIdLength && IsIdField(name)) throw TooLongId(Index(Child(path, name).ToString(), i), name, s);
                 list.Add(s);
             }
             else if (el.ValueKind != JsonValueKind.Null)
-                throw Invalid(Index(Child(path, name), i), $"each element of {name} must be a string, not {KindText(el.ValueKind)}");
+                throw Invalid(Index(Child(path, name).ToString(), i), $"each element of {name} must be a string, not {KindText(el.ValueKind)}");
             i++;
         }
         return list;
     }
 
     /// <summary>One field of each object in a list: Groups[].GroupId and the like.</summary>
-    private List<string> FieldOfEach(JsonElement obj, string path, string listName, string field)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private List<string> FieldOfEach(JsonElement obj, JsonPath path, string listName, string field)
     {
         var list = new List<string>();
         foreach (var (el, p) in Objects(obj, path, listName))
@@ -255,7 +320,8 @@ internal sealed partial class DocumentParser
     }
 
     /// <summary>The value of the "Name" tag.</summary>
-    private string? NameTag(JsonElement obj, string path)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private string? NameTag(JsonElement obj, JsonPath path)
     {
         foreach (var (tag, p) in Objects(obj, path, "Tags"))
             if (Str(tag, p, "Key") == "Name") return Str(tag, p, "Value");
@@ -263,6 +329,7 @@ internal sealed partial class DocumentParser
     }
 
     /// <summary>True when an association/attachment state means "in effect" (absent counts as in effect).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool InEffect(string? state) =>
         state is null || state is "associated" or "associating" or "attached" or "attaching" or "available";
 }
