@@ -97,6 +97,57 @@ public class ScaleTests : IDisposable
         Assert.Equal(sequential.TransitGatewayRoutes.SelectMany(kv => kv.Value.Select(r => kv.Key + r.Text)), parallel.TransitGatewayRoutes.SelectMany(kv => kv.Value.Select(r => kv.Key + r.Text)));
         Assert.Equal(sequential.PrefixLists.Values.Select(p => $"{p.PrefixListId} {string.Join(",", p.Cidrs)}").Order(), parallel.PrefixLists.Values.Select(p => $"{p.PrefixListId} {string.Join(",", p.Cidrs)}").Order());
         Assert.Equal(sequential.Warnings.Select(w => w.ToString()), parallel.Warnings.Select(w => w.ToString()));
+        // Instance files are read last with the listed ENIs known (their embedded copies are skipped): same instances,
+        // same ENIs in the same order.
+        Assert.Equal(sequential.Instances.Values.Select(i => $"{i.InstanceId} {string.Join(",", i.NetworkInterfaceIds)} {i.Origin.Place}").Order(),
+                     parallel.Instances.Values.Select(i => $"{i.InstanceId} {string.Join(",", i.NetworkInterfaceIds)} {i.Origin.Place}").Order());
+        Assert.Equal(sequential.NetworkInterfaces.Values.Select(e => $"{e.NetworkInterfaceId} {e.PrimaryPrivateIp} {string.Join(",", e.GroupIds)} {e.InstanceId} {e.DeviceIndex}").Order(),
+                     parallel.NetworkInterfaces.Values.Select(e => $"{e.NetworkInterfaceId} {e.PrimaryPrivateIp} {string.Join(",", e.GroupIds)} {e.InstanceId} {e.DeviceIndex}").Order());
+    }
+
+    private const string InstanceWithTwoEnis = """
+        {"Reservations":[{"OwnerId":"111111111111","Instances":[{"InstanceId":"i-1","State":{"Name":"running"},"SubnetId":"subnet-1","VpcId":"vpc-1",
+          "PrivateIpAddress":"10.0.1.5","Placement":{"AvailabilityZone":"us-east-1a"},
+          "NetworkInterfaces":[
+            {"NetworkInterfaceId":"eni-listed","Attachment":{"DeviceIndex":1},"PrivateIpAddress":"EMBEDDED_IP","Groups":[{"GroupId":"sg-1"}]},
+            {"NetworkInterfaceId":"eni-embedded","Attachment":{"DeviceIndex":0},"PrivateIpAddress":"10.0.1.5","Groups":[{"GroupId":"sg-1"}]}]}]}]}
+        """;
+
+    private const string VpcSubnetAndListedEni = """
+        {"Vpcs":[{"VpcId":"vpc-1","CidrBlock":"10.0.0.0/16"}],
+         "Subnets":[{"SubnetId":"subnet-1","VpcId":"vpc-1","CidrBlock":"10.0.1.0/24","AvailabilityZone":"us-east-1a"}],
+         "NetworkInterfaces":[{"NetworkInterfaceId":"eni-listed","SubnetId":"subnet-1","VpcId":"vpc-1","PrivateIpAddress":"10.0.1.9",
+            "Attachment":{"InstanceId":"i-1","DeviceIndex":1},"Groups":[{"GroupId":"sg-2"}]}]}
+        """;
+
+    [Fact]
+    public void Embedded_copy_of_a_listed_eni_is_not_read_and_the_instance_keeps_its_eni_order()
+    {
+        // The copy of eni-listed inside describe-instances is never used (the listed ENI wins), so the reader, which reads
+        // instance files after the others, does not parse it: its bad address goes unnoticed, as an unused field would.
+        Directory.CreateDirectory(_root);
+        File.WriteAllText(Path.Combine(_root, "describe-instances.json"), InstanceWithTwoEnis.Replace("EMBEDDED_IP", "999.0.1.8"));
+        File.WriteAllText(Path.Combine(_root, "describe-network-interfaces.json"), VpcSubnetAndListedEni);
+        var model = SnapshotReader.Read(_root);
+
+        Assert.Equal(new[] { "eni-embedded", "eni-listed" }, model.Instances["i-1"].NetworkInterfaceIds); // device index order
+        Assert.Equal(IpAddress.Parse("10.0.1.9"), model.NetworkInterfaces["eni-listed"].PrimaryPrivateIp);  // the listed one wins
+        Assert.Equal(new[] { "sg-2" }, model.NetworkInterfaces["eni-listed"].GroupIds);
+        Assert.Equal(IpAddress.Parse("10.0.1.5"), model.NetworkInterfaces["eni-embedded"].PrimaryPrivateIp); // only embedded: read from the instance
+        Assert.Equal("i-1", model.NetworkInterfaces["eni-embedded"].InstanceId);
+        Assert.Equal("subnet-1", model.NetworkInterfaces["eni-embedded"].SubnetId);
+    }
+
+    [Fact]
+    public void Embedded_eni_that_no_list_holds_is_still_checked()
+    {
+        Directory.CreateDirectory(_root);
+        File.WriteAllText(Path.Combine(_root, "describe-instances.json"),
+            InstanceWithTwoEnis.Replace("EMBEDDED_IP", "10.0.1.8").Replace("\"10.0.1.5\",\"Groups\"", "\"10.0.1.300\",\"Groups\""));
+        File.WriteAllText(Path.Combine(_root, "describe-network-interfaces.json"), VpcSubnetAndListedEni);
+        var ex = Assert.Throws<SnapshotException>(() => SnapshotReader.Read(_root));
+        Assert.Equal("describe-instances.json", ex.File);
+        Assert.Equal("$.Reservations[0].Instances[0].NetworkInterfaces[1].PrivateIpAddress", ex.JsonPath);
     }
 
     [Fact]

@@ -396,8 +396,19 @@ public sealed class NetworkModelBuilder
         Dedupe(TransitGatewayPolicyTables, t => t.TransitGatewayPolicyTableId, t => t.Origin);
         Dedupe(VpcBlockPublicAccessOptions, o => $"{o.AwsAccountId}|{o.AwsRegion}", o => o.Origin);
         Dedupe(VpcBlockPublicAccessExclusions, e => e.ExclusionId, e => e.Origin);
-        CheckReferences();
-        return new NetworkModel(this);
+        // The model's indexes are built while the references are checked (both only read the lists): on a large estate
+        // each takes a few hundred milliseconds. A dangling reference still fails the build, after the model is dropped.
+        var model = Task.Run(() => new NetworkModel(this));
+        try
+        {
+            CheckReferences();
+        }
+        catch
+        {
+            try { model.Wait(); } catch (AggregateException) { } // nothing keeps reading the lists once Build() has thrown
+            throw;
+        }
+        return model.GetAwaiter().GetResult();
     }
 
     private void Dedupe<T>(List<T> items, Func<T, string> id, Func<T, ResourceOrigin> origin) where T : class

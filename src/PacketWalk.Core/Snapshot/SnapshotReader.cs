@@ -30,6 +30,7 @@ public static partial class SnapshotReader
         ArgumentNullException.ThrowIfNull(paths);
         var list = paths.ToList();
         if (list.Count == 0) throw new SnapshotException(SnapshotErrorIds.PathNotFound, "no snapshot path given");
+        using var region = LoadAllocationRegion.For(list);
         var builder = new NetworkModelBuilder();
         foreach (var path in list)
         {
@@ -113,6 +114,10 @@ public static partial class SnapshotReader
     /// <summary>
     /// Files parse independently, so they are parsed on every core, each into a private builder, and appended in file
     /// order: the estate, its warnings and the error reported (the first failing file's) are those of a one-by-one read.
+    /// Files whose names say they hold describe-instances output are parsed last, once every other file's ENIs are
+    /// known: an ENI embedded in an instance that describe-network-interfaces also lists is never used (the listed one
+    /// wins, see <see cref="SnapshotReaderState.Complete"/>), so it is not parsed either; on a large estate that is a
+    /// third of the instance files' work. Which files come last changes only the work done, not the estate read.
     /// </summary>
     private static int ReadFilesInParallel(NetworkModelBuilder builder, List<(string FullPath, string Relative)> files, string? accountId, string? region)
     {
@@ -120,10 +125,12 @@ public static partial class SnapshotReader
         var counts = new int[files.Count];
         var errors = new ExceptionDispatchInfo?[files.Count];
         int firstFailure = int.MaxValue;
-        Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
+
+        void ReadPart(int i, IReadOnlySet<string>? listedInterfaces)
         {
             if (i > Volatile.Read(ref firstFailure)) return; // a file before this one failed: its error is the one reported
             var part = new NetworkModelBuilder();
+            if (listedInterfaces is not null) part.ReaderState = new SnapshotReaderState { ListedNetworkInterfaceIds = listedInterfaces };
             try
             {
                 counts[i] = ReadFile(part, files[i].FullPath, files[i].Relative, accountId, region);
@@ -135,10 +142,30 @@ public static partial class SnapshotReader
                 int seen;
                 while (i < (seen = Volatile.Read(ref firstFailure)) && Interlocked.CompareExchange(ref firstFailure, i, seen) != seen) { }
             }
-        });
+        }
+
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount };
+        var instanceFiles = Enumerable.Range(0, files.Count).Where(i => NamesInstances(files[i].Relative)).ToArray();
+        var otherFiles = Enumerable.Range(0, files.Count).Where(i => !NamesInstances(files[i].Relative)).ToArray();
+        Parallel.ForEach(otherFiles, options, i => ReadPart(i, null));
+        if (instanceFiles.Length > 0)
+        {
+            var listed = new HashSet<string>(builder.NetworkInterfaces.Select(e => e.NetworkInterfaceId), StringComparer.Ordinal);
+            foreach (var i in otherFiles)
+                if (parts[i] is { } part)
+                    foreach (var eni in part.NetworkInterfaces) listed.Add(eni.NetworkInterfaceId);
+            Parallel.ForEach(instanceFiles, options, i => ReadPart(i, listed));
+        }
         for (int i = 0; i < files.Count; i++) errors[i]?.Throw();
         BuilderLists.AppendAll(builder, parts!);
         return counts.Sum();
+    }
+
+    /// <summary>A scheduling hint only (files are recognised by their keys): describe-instances output saved under its usual names.</summary>
+    private static bool NamesInstances(string relativePath)
+    {
+        var name = Path.GetFileName(relativePath);
+        return name.Contains("instance", StringComparison.OrdinalIgnoreCase) || name.Contains("reservation", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>Parses one JSON document into <paramref name="builder"/>; <paramref name="fileNameForMessages"/> names it in errors and origins.</summary>
@@ -302,7 +329,7 @@ public static partial class SnapshotReader
 
     // ---- folders ------------------------------------------------------------------------------------------------
 
-    private const int MaxFolderDepth = 16;
+    internal const int MaxFolderDepth = 16;
 
     private static void CollectJsonFiles(string folder, string root, List<(string, string)> files, int depth)
     {

@@ -58,6 +58,12 @@ internal sealed partial class DocumentParser
         var enis = new List<(int Index, string Id)>();
         foreach (var (el, p) in Objects(o, path, "NetworkInterfaces"))
         {
+            if (_state.ListedNetworkInterfaceIds is { } listed && ReqStr(el, p, "NetworkInterfaceId") is var eniId && listed.Contains(eniId))
+            {
+                // The describe-network-interfaces entry wins (SnapshotReaderState.Complete): only the order matters here.
+                enis.Add((EmbeddedDeviceIndex(el, p) ?? int.MaxValue, eniId));
+                continue;
+            }
             var eni = ParseNetworkInterface(el, p, new EniDefaults(subnetId, vpcId, az, id, owner));
             enis.Add((eni.DeviceIndex ?? int.MaxValue, eni.NetworkInterfaceId));
             _state.EmbeddedNetworkInterfaces.Add(eni);
@@ -70,6 +76,10 @@ internal sealed partial class DocumentParser
             Name = NameTag(o, path),
         });
     }
+
+    /// <summary>The device index of an ENI embedded in describe-instances (its place among the instance's ENIs).</summary>
+    private int? EmbeddedDeviceIndex(JsonElement eni, JsonPath path) =>
+        TryObject(eni, path, "Attachment", out var attachment, out var attachmentPath) ? Int(attachment, attachmentPath, "DeviceIndex") : null;
 
     /// <summary>What an ENI embedded in describe-instances inherits from its instance.</summary>
     private sealed record EniDefaults(string? SubnetId, string? VpcId, string? AvailabilityZone, string? InstanceId, string? OwnerId);

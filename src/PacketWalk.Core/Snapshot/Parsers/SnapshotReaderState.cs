@@ -12,6 +12,12 @@ namespace PacketWalk.Core.Snapshot.Parsers;
 internal sealed class SnapshotReaderState
 {
     public List<NetworkInterface> EmbeddedNetworkInterfaces { get; } = new();
+
+    /// <summary>
+    /// ENIs that describe-network-interfaces output already read lists (set by the parallel reader for instance files):
+    /// their copies embedded in describe-instances would lose to them, so the parser reads only their id and device index.
+    /// </summary>
+    public IReadOnlySet<string>? ListedNetworkInterfaceIds { get; init; }
     public List<(string PrefixListId, List<Cidr> Cidrs, ResourceOrigin Origin)> PrefixListEntries { get; } = new();
 
     public void Complete(NetworkModelBuilder b)
