@@ -20,6 +20,8 @@ public sealed record BenchOptions
     public int BaselinePairs { get; init; } = 100;
     public int LoadRuns { get; init; } = 3;
     public int WalkSamples { get; init; } = 2000;
+    /// <summary>Live walks per topology against the local EC2 stub: the first is cold, the median is of the others.</summary>
+    public int LiveRuns { get; init; } = 8;
 }
 
 /// <summary>Everything measured for one estate size.</summary>
@@ -39,6 +41,13 @@ public static class Benchmark
         Directory.CreateDirectory(outDir);
         var results = new List<SizeResult>();
         Console.WriteLine(Machine());
+        var live = new List<LiveResult>();
+        foreach (var liveCase in LiveApiCalls.DefaultCases(RepoRoot()))
+        {
+            var r = LiveApiCalls.Measure(liveCase, options.LiveRuns);
+            live.Add(r);
+            Console.WriteLine($"[live] {liveCase.Topology}, {liveCase.WalkText}: {r.ReaderCalls} API calls ({LiveApiCalls.Breakdown(r.ReaderCallsByOperation)}); stub received {r.StubRequests}; {r.Verdict} as offline; first run {r.FirstRunMs:0} ms, then {r.WarmMs.RangeText("0.0")} ms");
+        }
         foreach (var size in options.Sizes)
         {
             var spec = EstateSpec.ByName(size);
@@ -49,10 +58,10 @@ public static class Benchmark
             var estate = ReadEstate(root, spec, options.Seed);
             Console.WriteLine($"[{size}] {root}: {estate.Files} files, {estate.Bytes / 1048576.0:0.0} MiB");
             results.Add(RunSize(size, root, estate, options));
-            var report = Report(results, options);
+            var report = Report(results, live, options);
             File.WriteAllText(Path.Combine(outDir, "results.md"), report);
         }
-        var final = Report(results, options);
+        var final = Report(results, live, options);
         Console.WriteLine();
         Console.WriteLine(final);
         Console.WriteLine($"Written to {Path.Combine(outDir, "results.md")}");
@@ -219,7 +228,7 @@ public static class Benchmark
         return total;
     }
 
-    private static string Signature(PacketPathResult r) =>
+    internal static string Signature(PacketPathResult r) =>
         $"{r.Verdict}|{r.BlockedDirection}|{r.BlockedAt}|{r.Reason}|{r.Rule}|{r.Explanation}|{r.ForwardPathText}|{r.ReturnPathText}|{r.ReturnPortsAllowed}|{string.Join(";", r.Notes)}|"
         + string.Join(";", r.Hops.Select(h => $"{h.Step}/{h.Component}/{h.Decision}/{h.Rule}/{h.Reason}/{h.Note}"));
 
@@ -299,7 +308,15 @@ public static class Benchmark
         return $"Machine: {Environment.ProcessorCount} cores ({cpu}), {memory} memory, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, GC {(GCSettings.IsServerGC ? "server" : "workstation")}{(GCSettings.LatencyMode == GCLatencyMode.Interactive ? " concurrent" : "")}";
     }
 
-    private static string Report(IReadOnlyList<SizeResult> results, BenchOptions options)
+    /// <summary>The checkout the benchmark was built in (the seed sample and the scenarios are read from it).</summary>
+    private static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PacketWalk.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new BenchCheckException($"PacketWalk.sln not found above {AppContext.BaseDirectory}");
+    }
+
+    private static string Report(IReadOnlyList<SizeResult> results, IReadOnlyList<LiveResult> live, BenchOptions options)
     {
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
@@ -343,7 +360,14 @@ public static class Benchmark
         foreach (var r in results)
             sb.AppendLine(string.Create(inv, $"- {r.Size} ({r.MatrixWalks:N0} walks in {r.MatrixSeconds:0.0} s): {string.Join(", ", r.Verdicts.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key} {kv.Value:N0} ({100.0 * kv.Value / r.MatrixWalks:0.0}%)"))}"));
         sb.AppendLine();
-        sb.AppendLine("Live path API-call count for the seed topology: not measured here; the live reader is issue 4's (see docs/notes/issue7-speed.md).");
+        sb.AppendLine("## Live path: API calls for one walk (local EC2 stub)");
+        sb.AppendLine();
+        sb.AppendLine(string.Create(inv, $"The live reader of PacketWalk.Aws (what Get-PacketPath -EndpointUrl runs) reads what one walk needs from tests/PacketWalk.Ec2Stub serving the snapshot on 127.0.0.1, then walks it forward and back. API calls are counted by the reader (pages count, SDK retries do not) and by the stub (requests received); the run fails unless they agree, per operation, and unless the live answer equals the offline walk of the same snapshot (verdict, paths and every hop). Wall time is credentials + read + model + walk, {options.LiveRuns} runs per topology: the first run, then the median of the rest (only the first topology's first run pays for JIT and SDK start-up): against a local stub, so it excludes AWS network latency and service time."));
+        sb.AppendLine();
+        sb.AppendLine("| topology | walk (tcp, forward + return) | API calls (reader) | requests (stub) | calls per operation | VPCs whose subnets were read / VPCs in snapshot | verdict (live = offline) | wall ms, first run | wall ms, later runs median (min, max, n) |");
+        sb.AppendLine("|---|---|---:|---:|---|---:|---|---:|---|");
+        foreach (var r in live)
+            sb.AppendLine(string.Create(inv, $"| {r.Case.Topology} | {r.Case.WalkText} | {r.ReaderCalls} | {r.StubRequests} | {LiveApiCalls.Breakdown(r.ReaderCallsByOperation)} | {r.VpcsRead} / {r.VpcsInSnapshot} | {r.Verdict} | {r.FirstRunMs:0} | {r.WarmMs.RangeText("0.0")} |"));
         return sb.ToString();
     }
 }

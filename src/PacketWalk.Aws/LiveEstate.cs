@@ -28,6 +28,14 @@ public sealed class LiveEstate
     public int ApiCalls { get; }
     /// <summary>Every attempt that went on the wire, retries included.</summary>
     public IReadOnlyList<SentRequest> SentRequests { get; }
+
+    /// <summary>
+    /// API calls per operation (DescribeInstances 1, DescribeVpcs 1, …), sorted by name: first attempts only, so SDK
+    /// retries are not counted and, for a read that was not cancelled, the counts add up to <see cref="ApiCalls"/>.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, int>> CallsByOperation =>
+        SentRequests.Where(r => r.Attempt == 0).GroupBy(r => r.Operation, StringComparer.Ordinal)
+            .Select(g => KeyValuePair.Create(g.Key, g.Count())).OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
     public IReadOnlyList<string> Warnings { get; }
     public TimeSpan Elapsed { get; }
 

@@ -90,6 +90,10 @@ public sealed class Ec2StubServer : IDisposable
 
     public IReadOnlyList<StubRequest> Requests => _requests.ToArray();
     public IReadOnlyList<string> Actions => _requests.Select(r => r.Action).ToArray();
+    /// <summary>Requests received per Action (retries included), sorted by name: the endpoint's side of a call count.</summary>
+    public IReadOnlyList<KeyValuePair<string, int>> RequestsByAction =>
+        _requests.GroupBy(r => r.Action, StringComparer.Ordinal).Select(g => KeyValuePair.Create(g.Key, g.Count()))
+            .OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
 
     public void ClearRequests()
     {

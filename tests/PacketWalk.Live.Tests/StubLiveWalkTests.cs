@@ -27,6 +27,11 @@ public class StubLiveWalkTests
         Assert.True(estate.ApiCalls <= 15);
         Assert.Equal(14, stub.Requests.Count);
         Assert.Empty(estate.Unreadable);
+        // Per operation too, the reader's own count and what the endpoint received are the same list (the benchmark
+        // reports both).
+        Assert.Equal(stub.RequestsByAction, estate.CallsByOperation);
+        Assert.Equal(estate.ApiCalls, estate.CallsByOperation.Sum(kv => kv.Value));
+        Assert.Equal(1, estate.CallsByOperation.Single(kv => kv.Key == "DescribeInstances").Value);
     }
 
     [Fact]
@@ -93,6 +98,9 @@ public class StubLiveWalkTests
         Assert.Equal(PathVerdict.Reachable, Walk(estate.BuildModel("live"), Tcp(HostA, HostB, 443)).Verdict);
         Assert.Equal(3, stub.Actions.Count(a => a == "DescribeRouteTables"));
         Assert.Equal(14, estate.ApiCalls);                         // retries are not new calls
+        Assert.Equal(1, estate.CallsByOperation.Single(kv => kv.Key == "DescribeRouteTables").Value);
+        Assert.Equal(14, estate.CallsByOperation.Sum(kv => kv.Value));
+        Assert.Equal(3, stub.RequestsByAction.Single(kv => kv.Key == "DescribeRouteTables").Value);
         Assert.Equal(16, estate.SentRequests.Count);               // but they are on the wire
         Assert.Contains(estate.SentRequests, r => r.Operation == "DescribeRouteTables" && r.Attempt == 2);
     }
