@@ -14,6 +14,7 @@ public sealed partial class NetworkModel
 {
     internal NetworkModel(NetworkModelBuilder b)
     {
+        var interfaceIndexes = Task.Run(() => InterfaceIndexes.Build(b.NetworkInterfaces));
         LinearLookups = b.LinearLookups;
         _source = b.Copy();
         Vpcs = b.Vpcs.ToDictionary(v => v.VpcId, StringComparer.Ordinal).AsReadOnly();
@@ -63,21 +64,6 @@ public sealed partial class NetworkModel
         TransitGatewayRouteTablesWithPropagationsListed = b.TransitGatewayRouteTablesWithPropagationsListed.ToFrozenSet(StringComparer.Ordinal);
 
         // Indexes.
-        var byAddress = new Dictionary<IpAddress, List<NetworkInterface>>();
-        var byGroup = new Dictionary<string, List<NetworkInterface>>(StringComparer.Ordinal);
-        var bySubnet = new Dictionary<string, List<NetworkInterface>>(StringComparer.Ordinal);
-        var enisById = NetworkInterfaces.Values.OrderBy(e => e.NetworkInterfaceId, StringComparer.Ordinal).ToArray();
-        foreach (var eni in enisById)
-        {
-            foreach (var ip in eni.AllAddresses)
-                if (!byAddress.TryGetValue(ip, out var owners) || !ReferenceEquals(owners[^1], eni)) Add(byAddress, ip, eni); // once per ENI
-            foreach (var g in eni.GroupIds) Add(byGroup, g, eni);
-            Add(bySubnet, eni.SubnetId, eni);
-        }
-        _enisByAddress = byAddress.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<NetworkInterface>)kv.Value);
-        _enisByGroup = byGroup.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<NetworkInterface>)kv.Value, StringComparer.Ordinal);
-        _enisBySubnet = bySubnet.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<NetworkInterface>)kv.Value, StringComparer.Ordinal);
-
         var rtBySubnet = new Dictionary<string, RouteTable>(StringComparer.Ordinal);
         var mainRt = new Dictionary<string, RouteTable>(StringComparer.Ordinal);
         var rtByGateway = new Dictionary<string, RouteTable>(StringComparer.Ordinal);
@@ -102,24 +88,62 @@ public sealed partial class NetworkModel
         _aclBySubnet = aclBySubnet;
         _defaultAclByVpc = defaultAcl;
 
-        var tgwEni = new Dictionary<(string, string), NetworkInterface>();
-        foreach (var eni in enisById)
-            if (eni.TransitGatewayAttachmentId is { } attachmentId)
-                tgwEni.TryAdd((attachmentId, eni.SubnetId), eni);
-        _tgwEniByAttachmentSubnet = tgwEni;
-
         _vpcAttachmentsByVpc = TransitGatewayVpcAttachments.Values
             .GroupBy(a => a.VpcId, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<TransitGatewayVpcAttachment>)g.OrderBy(a => a.TransitGatewayAttachmentId, StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
-        _eniByInstance = NetworkInterfaces.Values.Where(e => e.InstanceId is not null)
-            .GroupBy(e => e.InstanceId!, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => (IReadOnlyList<NetworkInterface>)g.OrderBy(e => e.DeviceIndex ?? int.MaxValue).ThenBy(e => e.NetworkInterfaceId, StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
+
+        var eniIndexes = interfaceIndexes.GetAwaiter().GetResult();
+        _enisByAddress = eniIndexes.ByAddress;
+        _enisByGroup = eniIndexes.ByGroup;
+        _enisBySubnet = eniIndexes.BySubnet;
+        _eniByInstance = eniIndexes.ByInstance;
+        _tgwEniByAttachmentSubnet = eniIndexes.TransitGatewayEniByAttachmentSubnet;
     }
 
-    private static void Add<TKey>(Dictionary<TKey, List<NetworkInterface>> map, TKey key, NetworkInterface eni) where TKey : notnull
+    /// <summary>The lookups over every ENI: the largest part of building a model, so built beside the others.</summary>
+    private sealed record InterfaceIndexes(
+        Dictionary<IpAddress, IReadOnlyList<NetworkInterface>> ByAddress,
+        Dictionary<string, IReadOnlyList<NetworkInterface>> ByGroup,
+        Dictionary<string, IReadOnlyList<NetworkInterface>> BySubnet,
+        Dictionary<string, IReadOnlyList<NetworkInterface>> ByInstance,
+        Dictionary<(string, string), NetworkInterface> TransitGatewayEniByAttachmentSubnet)
     {
-        if (!map.TryGetValue(key, out var list)) map[key] = list = new List<NetworkInterface>();
-        list.Add(eni);
+        /// <param name="interfaces">The ENIs, each id once.</param>
+        public static InterfaceIndexes Build(IReadOnlyCollection<NetworkInterface> interfaces)
+        {
+            var byAddress = new Dictionary<IpAddress, List<NetworkInterface>>();
+            var byGroup = new Dictionary<string, List<NetworkInterface>>(StringComparer.Ordinal);
+            var bySubnet = new Dictionary<string, List<NetworkInterface>>(StringComparer.Ordinal);
+            var tgwEni = new Dictionary<(string, string), NetworkInterface>();
+            // In id order, so every list (and the first ENI of an attachment subnet) is the same whatever order files came in.
+            var enisById = interfaces.OrderBy(e => e.NetworkInterfaceId, StringComparer.Ordinal).ToArray();
+            foreach (var eni in enisById)
+            {
+                foreach (var ip in eni.PrivateIps) AddOnce(byAddress, ip, eni);
+                foreach (var ip in eni.Ipv6Addresses) AddOnce(byAddress, ip, eni);
+                foreach (var g in eni.GroupIds) Add(byGroup, g, eni);
+                Add(bySubnet, eni.SubnetId, eni);
+                if (eni.TransitGatewayAttachmentId is { } attachmentId) tgwEni.TryAdd((attachmentId, eni.SubnetId), eni);
+            }
+            var byInstance = enisById.Where(e => e.InstanceId is not null)
+                .GroupBy(e => e.InstanceId!, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => (IReadOnlyList<NetworkInterface>)g.OrderBy(e => e.DeviceIndex ?? int.MaxValue).ThenBy(e => e.NetworkInterfaceId, StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
+            return new(ReadOnlyLists(byAddress), ReadOnlyLists(byGroup), ReadOnlyLists(bySubnet), byInstance, tgwEni);
+        }
+
+        private static void AddOnce(Dictionary<IpAddress, List<NetworkInterface>> map, IpAddress ip, NetworkInterface eni)
+        {
+            if (!map.TryGetValue(ip, out var owners) || !ReferenceEquals(owners[^1], eni)) Add(map, ip, eni); // once per ENI
+        }
+
+        private static void Add<TKey>(Dictionary<TKey, List<NetworkInterface>> map, TKey key, NetworkInterface eni) where TKey : notnull
+        {
+            if (!map.TryGetValue(key, out var list)) map[key] = list = new List<NetworkInterface>();
+            list.Add(eni);
+        }
+
+        private static Dictionary<TKey, IReadOnlyList<NetworkInterface>> ReadOnlyLists<TKey>(Dictionary<TKey, List<NetworkInterface>> map) where TKey : notnull =>
+            map.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<NetworkInterface>)kv.Value, map.Comparer);
     }
 
     /// <summary>The resource lists this model was built from, kept so an edited copy can be built (ModelEdit).</summary>

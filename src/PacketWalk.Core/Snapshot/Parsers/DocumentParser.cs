@@ -12,6 +12,9 @@ namespace PacketWalk.Core.Snapshot.Parsers;
 /// Every field access goes through the helpers below: they accept PascalCase (as AWS prints) or camelCase keys,
 /// treat JSON null as absent, and turn a wrong type or bad value into a <see cref="SnapshotException"/> naming the
 /// JSON path. Paths of individual fields are composed only on error, so the happy path allocates little.
+/// Its methods are marked <see cref="MethodImplOptions.AggressiveOptimization"/>: a snapshot is read once per session, cold,
+/// and on a large estate these methods run millions of times within the first second, while tiered compilation would
+/// still be running them unoptimised and instrumented (measured: about a tenth of the large estate's load CPU time).
 /// </summary>
 internal sealed partial class DocumentParser
 {

@@ -85,9 +85,11 @@ internal sealed class SnapshotReaderState
                 $"policy table {clash.Key.TransitGatewayPolicyTableId} has {clash.Count()} different rules numbered {clash.Key.PolicyRuleNumber}: {string.Join(" | ", clash.Select(e => e.Text))}");
     }
 
-    private static string RouteKey(TransitGatewayRoute r) =>
-        string.Join("|", r.TransitGatewayRouteTableId, r.DestinationCidr?.ToString() ?? "", r.PrefixListId ?? "", r.Type, r.State,
-            string.Join(",", r.Targets.Select(t => $"{t.TransitGatewayAttachmentId}/{t.ResourceId}/{t.ResourceType}")));
+    /// <summary>A route's identity: its fields, with the targets (records, equal by value) spelled out only when there are several.</summary>
+    private static (string, Cidr?, string?, TgwRouteType, string, TransitGatewayRouteTarget?, string?) RouteKey(TransitGatewayRoute r) =>
+        (r.TransitGatewayRouteTableId, r.DestinationCidr, r.PrefixListId, r.Type, r.State,
+         r.Targets.Count == 1 ? r.Targets[0] : null,
+         r.Targets.Count > 1 ? string.Join(",", r.Targets.Select(t => $"{t.TransitGatewayAttachmentId}/{t.ResourceId}/{t.ResourceType}")) : null);
 
     private static void DedupeRows<T, TKey>(List<T> rows, Func<T, TKey> key) where TKey : notnull
     {
