@@ -335,9 +335,64 @@ function Invoke-WalkBench {
     Invoke-Native dotnet (@($harness, 'run', '--sizes', $BenchSizes, '--out', (Join-Path $Out 'bench')) + $walkArgs)
 }
 
+function Invoke-SessionBench {
+    # What a PowerShell user sees (issue 7): in a fresh pwsh, Import-PacketWalkSnapshot of each estate the walk benchmark
+    # generated, then 1,000 Test-PacketPath calls on that one import. Three fresh sessions per estate.
+    Invoke-BuildTask
+    $session = @'
+$ErrorActionPreference = 'Stop'
+Import-Module $env:PACKETWALK_MODULE_PATH
+$import = Measure-Command { $snapshot = Import-PacketWalkSnapshot -Path $env:PACKETWALK_BENCH_ESTATE }
+$instances = @($snapshot.Model.Instances.Keys | Sort-Object)
+$calls = 1000
+$random = [Random]::new(42)
+$pairs = foreach ($i in 1..$calls) { , @($instances[$random.Next($instances.Count)], $instances[$random.Next($instances.Count)]) }
+$reachable = 0
+$walks = Measure-Command {
+    foreach ($pair in $pairs) {
+        if (Test-PacketPath -Source $pair[0] -Destination $pair[1] -Port 443 -Snapshot $snapshot -Quiet) { $reachable++ }
+    }
+}
+$process = [Diagnostics.Process]::GetCurrentProcess()
+[ordered]@{ ImportMs = $import.TotalMilliseconds; CallsMs = $walks.TotalMilliseconds; Calls = $calls; Reachable = $reachable; PeakWorkingSetMiB = [int]($process.PeakWorkingSet64 / 1MB) } |
+    ConvertTo-Json -Compress | Set-Content -LiteralPath $env:PACKETWALK_BENCH_RESULT
+'@
+    $rows = foreach ($size in ($BenchSizes -split '[,\s]+' | Where-Object { $_ })) {
+        $estate = Get-ChildItem -Directory -Path (Join-Path $Out 'bench/estates') -Filter "$size-*" -ErrorAction SilentlyContinue | Select-Object -First 1
+        if (-not $estate) { Write-Warning "No generated $size estate under out/bench/estates: run the walk benchmark first."; continue }
+        $runs = foreach ($run in 1..3) {
+            $result = Join-Path $Out "bench/session-$size-$run.json"
+            $code = Invoke-ChildPwsh -Script $session -Environment @{ PACKETWALK_MODULE_PATH = $ManifestPath; PACKETWALK_BENCH_ESTATE = $estate.FullName; PACKETWALK_BENCH_RESULT = $result }
+            if ($code -ne 0) { throw "Session benchmark on $size failed (exit code $code)." }
+            Get-Content -LiteralPath $result -Raw | ConvertFrom-Json
+        }
+        $imports = @($runs.ImportMs | Sort-Object)
+        $perCall = @($runs | ForEach-Object { $_.CallsMs * 1000 / $_.Calls } | Sort-Object)
+        [pscustomobject]@{
+            Size = $size
+            ImportSeconds = '{0:0.00} s (min {1:0.00}, max {2:0.00}, n=3)' -f ($imports[1] / 1000), ($imports[0] / 1000), ($imports[-1] / 1000)
+            TestPacketPathMicroseconds = '{0:0} µs (min {1:0}, max {2:0}, n=3 x 1,000 calls)' -f $perCall[1], $perCall[0], $perCall[-1]
+            Reachable = '{0} of {1}' -f $runs[0].Reachable, $runs[0].Calls
+            PeakWorkingSetMiB = ($runs.PeakWorkingSetMiB | Measure-Object -Maximum).Maximum
+        }
+    }
+    $load = (Get-Content -LiteralPath /proc/loadavg -ErrorAction SilentlyContinue) -replace '^(\S+ \S+ \S+).*', '$1'
+    $table = @('', '## In PowerShell: Import-PacketWalkSnapshot once, then Test-PacketPath 1,000 times', '',
+        'Each row: three fresh `pwsh` sessions (module import not counted); the import is the cold load a user waits for, the calls are',
+        '`Test-PacketPath -Snapshot $snapshot -Quiet` between random instance pairs (seed 42, tcp/443) in the same session, cmdlet binding included.',
+        "Load averages at the end: $load.", '',
+        '| estate | Import-PacketWalkSnapshot, median | Test-PacketPath per call, median | Reachable | peak working set |',
+        '|---|---|---|---|---:|')
+    $table += foreach ($row in $rows) { "| $($row.Size) | $($row.ImportSeconds) | $($row.TestPacketPathMicroseconds) | $($row.Reachable) | $($row.PeakWorkingSetMiB) MiB |" }
+    $table | Write-Output
+    $results = Join-Path $Out 'bench/results.md'
+    Add-Content -LiteralPath $results -Value $table -Encoding utf8
+    Write-Host "Appended to $results" -ForegroundColor Green
+}
+
 function Invoke-Bench {
     if ($BenchSuite -in 'All', 'FlowLogs') { Invoke-FlowLogBench }
-    if ($BenchSuite -in 'All', 'Walk') { Invoke-WalkBench }
+    if ($BenchSuite -in 'All', 'Walk') { Invoke-WalkBench; Invoke-SessionBench }
 }
 
 function Invoke-Clean {
