@@ -1,3 +1,4 @@
+using PacketWalk.Core.Fixes;
 using PacketWalk.Core.Snapshot;
 using PacketWalk.Core.Walk;
 
@@ -44,5 +45,23 @@ public class TgwRoutesListedTests : IDisposable
         var r = Walk();
         Assert.Equal(PathVerdict.Unknown, r.Verdict);
         Assert.Equal("TGW_RTB_ROUTES_ARE_UNKNOWN", r.Reason);
+    }
+
+    [Fact]
+    public void A_model_copied_for_fixes_keeps_routes_listed_as_empty()
+    {
+        // Regression: NetworkModelBuilder.Copy() carried only list properties, so a model rebuilt by With(edits) (the fix
+        // planner's check) forgot that the table's lists had been read and called its routes unknown.
+        File.WriteAllText(Path.Combine(_folder, "TransitGatewayStaticRoutes.json"), $$"""{"TransitGatewayStaticRoutes":[{"TransitGatewayRouteTableId":"{{Table}}","Routes":[]}]}""");
+        File.WriteAllText(Path.Combine(_folder, "TransitGatewayPropagations.json"), $$"""{"TransitGatewayPropagations":[{"TransitGatewayRouteTableId":"{{Table}}","TransitGatewayRouteTablePropagations":[]}]}""");
+        var model = SnapshotReader.Read(_folder);
+        var edited = model.With(new ModelEdit[] { new SetSourceDestCheck("eni-084d826e4b1e0e190", false) });
+
+        Assert.Contains(Table, (IReadOnlySet<string>)edited.TransitGatewayRouteTablesWithRoutesListed);
+        Assert.Contains(Table, (IReadOnlySet<string>)edited.TransitGatewayRouteTablesWithPropagationsListed);
+        var r = new PacketWalker(edited).Walk(new WalkRequest { Source = "i-0a00000000000000a", Destination = "i-0b00000000000000b", Port = 443 });
+        Assert.Equal(PathVerdict.Blocked, r.Verdict);
+        Assert.Equal("TGW_RTB_CANNOT_ROUTE", r.Reason);
+        Assert.Equal(Table, r.BlockedAt);
     }
 }

@@ -370,25 +370,57 @@ public sealed class NetworkModelBuilder
 
     /// <summary>Builds a model whose lookups scan linearly (the benchmark's baseline); see <see cref="NetworkModel.LinearLookups"/>.</summary>
     internal bool LinearLookups { get; set; }
+
     /// <summary>
-    /// A builder with the same resources: every List&lt;T&gt; property is copied (shallowly; the records are immutable),
-    /// found by reflection so resource kinds added later are copied without touching this method.
+    /// A builder with the same state: every property, public or internal, is carried over — collections item by item
+    /// (shallowly; the records are immutable), settable scalars by value. The properties are found by reflection, so state
+    /// added to the builder later is copied without touching this method; a property of a shape Copy() cannot carry
+    /// (a settable collection, a mutable object) fails the type's initialisation, so it cannot be forgotten silently.
     /// </summary>
     public NetworkModelBuilder Copy()
     {
-        var copy = new NetworkModelBuilder { SourceDescription = SourceDescription, LinearLookups = LinearLookups };
-        foreach (var property in ListProperties)
-        {
-            var from = (System.Collections.IList)property.GetValue(this)!;
-            var to = (System.Collections.IList)property.GetValue(copy)!;
-            foreach (var item in from) to.Add(item);
-        }
+        var copy = new NetworkModelBuilder();
+        foreach (var carry in Carriers) carry(this, copy);
         return copy;
     }
 
-    private static readonly System.Reflection.PropertyInfo[] ListProperties = typeof(NetworkModelBuilder).GetProperties()
-        .Where(p => p.PropertyType.IsGenericType && p.PropertyType.GetGenericTypeDefinition() == typeof(List<>) && p.GetIndexParameters().Length == 0)
-        .ToArray();
+    /// <summary>State that is deliberately not copied, with the reason.</summary>
+    internal static readonly IReadOnlyDictionary<string, string> NotCopied = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        // The reader's deferred work refers to the builder it was made for and is consumed (and cleared) by Build();
+        // models keep only built builders, so a copy never needs it.
+        [nameof(ReaderState)] = "the snapshot reader's deferred work, consumed by Build()",
+    };
+
+    /// <summary>Every instance property of the builder that Copy() carries (public and internal).</summary>
+    internal static IEnumerable<System.Reflection.PropertyInfo> CopiedProperties =>
+        typeof(NetworkModelBuilder).GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)
+            .Where(p => !NotCopied.ContainsKey(p.Name));
+
+    private static readonly Action<NetworkModelBuilder, NetworkModelBuilder>[] Carriers = CopiedProperties.Select(Carrier).ToArray();
+
+    private static Action<NetworkModelBuilder, NetworkModelBuilder> Carrier(System.Reflection.PropertyInfo property)
+    {
+        var type = property.PropertyType;
+        var collection = type.GetInterfaces().Append(type)
+            .FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(ICollection<>));
+        if (property.GetIndexParameters().Length == 0 && property.SetMethod is null && collection is not null)
+            // A get-only collection the constructor creates (with its comparer): fill the copy's own instance.
+            return (Action<NetworkModelBuilder, NetworkModelBuilder>)typeof(NetworkModelBuilder)
+                .GetMethod(nameof(CollectionCarrier), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+                .MakeGenericMethod(collection.GetGenericArguments()[0]).Invoke(null, new object[] { property })!;
+        if (property.GetIndexParameters().Length == 0 && property.SetMethod is not null && (type.IsValueType || type == typeof(string)))
+            return (from, to) => property.SetValue(to, property.GetValue(from));
+        throw new InvalidOperationException(
+            $"NetworkModelBuilder.{property.Name} ({type.Name}) is neither a get-only collection nor a settable value: teach Copy() to carry it, or list it in NotCopied with the reason.");
+    }
+
+    private static Action<NetworkModelBuilder, NetworkModelBuilder> CollectionCarrier<T>(System.Reflection.PropertyInfo property) => (from, to) =>
+    {
+        var target = (ICollection<T>)property.GetValue(to)!;
+        if (target is List<T> list) list.EnsureCapacity(list.Count + ((ICollection<T>)property.GetValue(from)!).Count);
+        foreach (var item in (ICollection<T>)property.GetValue(from)!) target.Add(item);
+    };
 
     /// <summary>Work the snapshot reader defers until all files are read (embedded ENIs, prefix-list entries).</summary>
     internal Parsers.SnapshotReaderState? ReaderState { get; set; }
