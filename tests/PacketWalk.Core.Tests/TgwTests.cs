@@ -237,12 +237,12 @@ public class TgwAttachmentSelectorTests
     public void Delivery_without_an_az_of_origin_tries_every_subnet()
     {
         var (m, a) = Model("us-east-1a", "us-east-1b");
-        var p = TgwAttachmentSelector.ForDelivery(m, a, null);
+        var p = TgwAttachmentSelector.ForDelivery(m, a, (ZoneRef?)null);
         Assert.True(p.Ambiguous);
         Assert.False(p.CrossedAvailabilityZone);
         Assert.Equal(2, p.CandidateSubnetIds.Count);
         var (m1, a1) = Model("us-east-1a");
-        Assert.False(TgwAttachmentSelector.ForDelivery(m1, a1, null).Ambiguous);
+        Assert.False(TgwAttachmentSelector.ForDelivery(m1, a1, (ZoneRef?)null).Ambiguous);
     }
 }
 

@@ -111,10 +111,12 @@ internal sealed partial class FixContext
                 why = $"{tgw} has {destinationVpc!.VpcId} attached ({destinationAttachment}) but {association ?? "no associated table"} has no usable route to {destination} yet";
             }
             else continue;
-            if (subnet is not null && !TgwAttachmentSelector.ForEntry(_model, attachment, subnet.AvailabilityZone).Found)
+            if (subnet is not null && TgwAttachmentSelector.ForEntry(_model, attachment, _model.ZoneOf(subnet)) is { Found: false } entry)
             {
                 rank += 10;
-                why += $"; {attachment.TransitGatewayAttachmentId} has no subnet in {subnet.AvailabilityZone} (R-TGW-1)";
+                why += entry.AvailabilityZoneUnknown
+                    ? $"; {entry.Note} (R-TGW-1)"
+                    : $"; {attachment.TransitGatewayAttachmentId} has no subnet in {_model.ZoneOf(subnet).Text} (R-TGW-1)";
             }
             candidates.Add(new NextHop(RouteTargetType.TransitGateway, tgw, why, rank));
         }
@@ -150,7 +152,8 @@ internal sealed partial class FixContext
             return new NextHop(RouteTargetType.InternetGateway, igw.InternetGatewayId, $"{igw.InternetGatewayId} is attached to {vpcId} and {source} has the public address {publicIp} (R-IGW-1/2)", 1);
         var nat = _model.NatGateways.Values
             .Where(n => n.VpcId == vpcId && n.IsPublic && n.IsAvailable && n.SubnetId != subnet?.SubnetId)
-            .OrderBy(n => n.SubnetId is { } s && _model.Subnets.TryGetValue(s, out var ns) && ns.AvailabilityZone == subnet?.AvailabilityZone ? 0 : 1)
+            // A NAT gateway in the source's own AZ first (by AZ id, R-AZ-1).
+            .OrderBy(n => n.SubnetId is { } s && _model.Subnets.TryGetValue(s, out var ns) && subnet is not null && _model.ZoneOf(subnet).Compare(_model.ZoneOf(ns)) == ZoneMatch.Same ? 0 : 1)
             .ThenBy(n => n.NatGatewayId, StringComparer.Ordinal).FirstOrDefault();
         if (nat is not null)
             return new NextHop(RouteTargetType.NatGateway, nat.NatGatewayId, $"{source} has no public address; the public NAT gateway {nat.NatGatewayId} translates it (R-NAT-1)", 1);
@@ -327,10 +330,12 @@ internal sealed partial class FixContext
     private IEnumerable<PathFix> AttachmentSubnetFix(PacketBlocker blocker)
     {
         var attachmentId = blocker.TransitGatewayAttachmentId ?? blocker.Component!;
-        var az = blocker.Hop.AvailabilityZone;
         var vpcId = blocker.VpcId;
+        // The AZ of the subnet the packet came from; its VPC's subnets in that zone (by AZ id, R-AZ-1) are the candidates.
+        var source = blocker.Hop.SubnetId is { } sourceId && _model.Subnets.TryGetValue(sourceId, out var from) ? _model.ZoneOf(from) : (ZoneRef?)null;
+        var az = source?.Text ?? blocker.Hop.AvailabilityZone;
         // A small subnet with the fewest interfaces is the closest to AWS's advice of a dedicated /28 per AZ (R-TGW-11).
-        var subnet = _model.Subnets.Values.Where(s => s.VpcId == vpcId && s.AvailabilityZone == az)
+        var subnet = _model.Subnets.Values.Where(s => s.VpcId == vpcId && (source is { } zone ? zone.Compare(_model.ZoneOf(s)) == ZoneMatch.Same : s.AvailabilityZone == az))
             .OrderBy(s => _model.NetworkInterfacesInSubnet(s.SubnetId).Count)
             .ThenByDescending(s => s.CidrBlock?.PrefixLength ?? 0).ThenBy(s => s.SubnetId, StringComparer.Ordinal).FirstOrDefault();
         var change = $"give {attachmentId} a subnet in {az}: an Availability Zone without one cannot reach the transit gateway (R-TGW-1)";

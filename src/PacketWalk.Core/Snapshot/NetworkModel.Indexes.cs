@@ -14,7 +14,7 @@ public sealed partial class NetworkModel
     private readonly ConcurrentDictionary<RouteTable, PrefixTrie<Route, RouteLookup>> _routeIndexes = new(ReferenceEqualityComparer.Instance);
     private readonly ConcurrentDictionary<string, PrefixTrie<RouteIndexes.TgwCandidate, TgwRouteLookup>> _tgwRouteIndexes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<TransitGatewayVpcAttachment, IReadOnlyList<Subnet>> _attachmentSubnets = new(ReferenceEqualityComparer.Instance);
-    private readonly ConcurrentDictionary<(TransitGatewayVpcAttachment Attachment, string? Az, bool ForDelivery), TgwAttachmentPlacement> _placements = new(PlacementKeyComparer.Instance);
+    private readonly ConcurrentDictionary<(TransitGatewayVpcAttachment Attachment, ZoneRef? Zone, bool ForDelivery), TgwAttachmentPlacement> _placements = new(PlacementKeyComparer.Instance);
     private PrefixTrie<Vpc, Vpc[]>? _vpcIndex;
     private PrefixTrie<RouteIndexes.SubnetCandidate, Subnet[]>? _subnetIndex;
 
@@ -30,18 +30,18 @@ public sealed partial class NetworkModel
         _attachmentSubnets.GetOrAdd(attachment, static (a, state) => state.compute(state.model, a), (model: this, compute));
 
     /// <summary>A TGW attachment placement for one AZ, computed once by <paramref name="compute"/> (placements are immutable).</summary>
-    internal TgwAttachmentPlacement Placement(TransitGatewayVpcAttachment attachment, string? availabilityZone, bool forDelivery,
-        Func<NetworkModel, TransitGatewayVpcAttachment, string?, TgwAttachmentPlacement> compute) =>
-        _placements.GetOrAdd((attachment, availabilityZone, forDelivery), static (key, state) => state.compute(state.model, key.Attachment, key.Az), (model: this, compute));
+    internal TgwAttachmentPlacement Placement(TransitGatewayVpcAttachment attachment, ZoneRef? zone, bool forDelivery,
+        Func<NetworkModel, TransitGatewayVpcAttachment, ZoneRef?, TgwAttachmentPlacement> compute) =>
+        _placements.GetOrAdd((attachment, zone, forDelivery), static (key, state) => state.compute(state.model, key.Attachment, key.Zone), (model: this, compute));
 
     /// <summary>Attachments compare by reference (records compare by value, which is slower and not needed here).</summary>
-    private sealed class PlacementKeyComparer : IEqualityComparer<(TransitGatewayVpcAttachment Attachment, string? Az, bool ForDelivery)>
+    private sealed class PlacementKeyComparer : IEqualityComparer<(TransitGatewayVpcAttachment Attachment, ZoneRef? Zone, bool ForDelivery)>
     {
         public static readonly PlacementKeyComparer Instance = new();
-        public bool Equals((TransitGatewayVpcAttachment Attachment, string? Az, bool ForDelivery) x, (TransitGatewayVpcAttachment Attachment, string? Az, bool ForDelivery) y) =>
-            ReferenceEquals(x.Attachment, y.Attachment) && string.Equals(x.Az, y.Az, StringComparison.Ordinal) && x.ForDelivery == y.ForDelivery;
-        public int GetHashCode((TransitGatewayVpcAttachment Attachment, string? Az, bool ForDelivery) key) =>
-            HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(key.Attachment), key.Az is null ? 0 : StringComparer.Ordinal.GetHashCode(key.Az), key.ForDelivery);
+        public bool Equals((TransitGatewayVpcAttachment Attachment, ZoneRef? Zone, bool ForDelivery) x, (TransitGatewayVpcAttachment Attachment, ZoneRef? Zone, bool ForDelivery) y) =>
+            ReferenceEquals(x.Attachment, y.Attachment) && Nullable.Equals(x.Zone, y.Zone) && x.ForDelivery == y.ForDelivery;
+        public int GetHashCode((TransitGatewayVpcAttachment Attachment, ZoneRef? Zone, bool ForDelivery) key) =>
+            HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(key.Attachment), key.Zone, key.ForDelivery);
     }
 
     private PrefixTrie<Vpc, Vpc[]> VpcIndex =>

@@ -61,8 +61,8 @@ public sealed partial class PacketWalker
 
         trace.AddToPath(appliance.NetworkInterfaceId);
         trace.Appliances.Add(appliance.NetworkInterfaceId);
-        if (fromSubnet is not null && fromSubnet.AvailabilityZone != applianceSubnet.AvailabilityZone)
-            trace.Note($"AVAILABILITY_ZONE_CROSSED: {fromSubnet.SubnetId} in {fromSubnet.AvailabilityZone} sends through the appliance {appliance.NetworkInterfaceId} in {applianceSubnet.AvailabilityZone}");
+        if (fromSubnet is not null)
+            NoteZoneCrossing(trace, fromSubnet, applianceSubnet, $"sends through the appliance {appliance.NetworkInterfaceId}", "");
         if (packet.GroupReferenceLoss is null)
             packet = packet with
             {

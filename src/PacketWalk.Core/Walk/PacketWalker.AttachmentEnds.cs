@@ -25,20 +25,20 @@ public sealed partial class PacketWalker
         trace.Hops.Add(Hop(direction, HopStep.TgwAttachmentEntry, null, null, packet, HopDecision.Forward, attachmentId,
             $"{attachmentId} ({type}{(attachment?.ResourceId is { } r ? $" {r}" : "")})", null, "the walk starts on the attachment: the transit gateway routes what arrives on it",
             transitGatewayId: transitGatewayId, attachmentId: attachmentId));
-        var zones = vpcAttachment is null ? new List<string>()
-            : TgwAttachmentSelector.AttachmentSubnets(_model, vpcAttachment).Select(s => s.AvailabilityZone).Distinct(StringComparer.Ordinal).ToList();
+        var zones = vpcAttachment is null ? new List<ZoneRef>()
+            : TgwAttachmentSelector.AttachmentSubnets(_model, vpcAttachment).Select(_model.ZoneOf).Distinct().ToList();
         if (zones.Count > 1)
             // A VPC attachment takes traffic in each of its zones; the zone decides delivery by AZ affinity (R-TGW-4).
             return Branch(trace, zones.Select(az => (Func<Trace, LegOutcome>)(tr => TransitGatewayRouting(direction, transitGatewayId, attachmentId, az, packet, tr, HopBudget))).ToList(),
-                $"traffic can arrive on {attachmentId} in any of {string.Join(", ", zones)}", attachmentId);
-        return TransitGatewayRouting(direction, transitGatewayId, attachmentId, zones.FirstOrDefault(), packet, trace, HopBudget);
+                $"traffic can arrive on {attachmentId} in any of {string.Join(", ", zones.Select(z => z.Text))}", attachmentId);
+        return TransitGatewayRouting(direction, transitGatewayId, attachmentId, zones.Count == 0 ? null : zones[0], packet, trace, HopBudget);
     }
 
     /// <summary>
     /// The destination is this attachment: the walk ends when the packet enters the transit gateway through it from its VPC,
     /// or when the transit gateway sends it there. Null when the attachment is not the leg's target.
     /// </summary>
-    private LegOutcome? ReachedAttachment(WalkDirection direction, string transitGatewayId, string attachmentId, Subnet? entrySubnet, string? availabilityZone, Packet packet, Trace trace)
+    private LegOutcome? ReachedAttachment(WalkDirection direction, string transitGatewayId, string attachmentId, Subnet? entrySubnet, ZoneRef? availabilityZone, Packet packet, Trace trace)
     {
         if (trace.Target is not { Kind: EndpointKind.TransitGatewayAttachment } target || target.ComponentId != attachmentId) return null;
         trace.AddToPath(attachmentId);
@@ -49,7 +49,7 @@ public sealed partial class PacketWalker
         {
             Reached = new Terminus(TerminusKind.TransitGatewayAttachment, attachmentId)
             {
-                TransitGatewayId = transitGatewayId, AvailabilityZone = availabilityZone, EntrySubnetId = entrySubnet?.SubnetId, VpcId = entrySubnet?.VpcId,
+                TransitGatewayId = transitGatewayId, Zone = availabilityZone, EntrySubnetId = entrySubnet?.SubnetId, VpcId = entrySubnet?.VpcId,
             },
         };
     }
@@ -64,14 +64,14 @@ public sealed partial class PacketWalker
             // attachment subnet's route table forwards it (R-TGW-2).
             var subnet = _model.Subnets[subnetId];
             trace.Hops.Add(Hop(WalkDirection.Return, HopStep.TgwAttachmentExit, null, subnet, reply, HopDecision.Forward, end.ComponentId,
-                $"{end.ComponentId} in {subnet.AvailabilityZone}", null, "the reply leaves the transit gateway through the attachment it was sent to",
+                $"{end.ComponentId} in {_model.ZoneOf(subnet).Text}", null, "the reply leaves the transit gateway through the attachment it was sent to",
                 transitGatewayId: end.TransitGatewayId, attachmentId: end.ComponentId));
             return RouteFromSubnet(WalkDirection.Return, subnet, reply, trace, arrivedFromTransitGateway: true, budget: HopBudget);
         }
         trace.Hops.Add(Hop(WalkDirection.Return, HopStep.TgwAttachmentEntry, null, null, reply, HopDecision.Forward, end.ComponentId,
             $"reply arrives on {end.ComponentId}", null, "the transit gateway routes the reply by the attachment's route table",
             transitGatewayId: end.TransitGatewayId, attachmentId: end.ComponentId));
-        return TransitGatewayRouting(WalkDirection.Return, end.TransitGatewayId!, end.ComponentId, end.AvailabilityZone, reply, trace, HopBudget);
+        return TransitGatewayRouting(WalkDirection.Return, end.TransitGatewayId!, end.ComponentId, end.Zone, reply, trace, HopBudget);
     }
 
     /// <summary>On-premises traffic comes into the VPC through its virtual private gateway; a gateway route table may steer it (R-RT-11).</summary>

@@ -46,9 +46,14 @@ public sealed partial class PacketWalker
         trace.Hops.Add(new PacketHop
         {
             Direction = WalkDirection.Return, Step = replies[0].Hops.Count > sharedHops ? replies[0].Hops[sharedHops].Step : HopStep.TgwAttachmentExit,
-            Component = forward.ChoiceAt, Decision = HopDecision.Ambiguous, Rule = forward.ChoiceWhy, Note = choices,
+            Component = forward.ChoiceAt, Decision = forward.ChoiceUnknownReason is null ? HopDecision.Ambiguous : HopDecision.Unknown, Rule = forward.ChoiceWhy,
+            Reason = forward.ChoiceUnknownReason, Note = choices,
             SourceAddress = firstReply.Packet.Source.ToString(), DestinationAddress = firstReply.Packet.Destination.ToString(), Protocol = firstReply.Packet.ProtocolName,
         });
+        if (forward.ChoiceUnknownReason is { } unknown)
+            // R-AZ-1: which way the request went is the snapshot's gap, not AWS's choice.
+            return (forward, Stop(OutcomeKind.Unknown, trace, firstReply.Packet, forward.ChoiceAt ?? firstReply.At ?? "", unknown, forward.ChoiceWhy,
+                $"The request gets through whichever way it goes, but the reply's fate depends on which, and the snapshot cannot tell: {choices}."));
         var deciding = pairs.Select(p => p.Reply).FirstOrDefault(r => r.Kind is not (OutcomeKind.Delivered or OutcomeKind.ReachedEdge));
         return (forward, Stop(OutcomeKind.Ambiguous, trace, firstReply.Packet, forward.ChoiceAt ?? firstReply.At ?? "", deciding?.Reason ?? "AMBIGUOUS", forward.ChoiceWhy,
             $"The request gets through whichever way AWS chooses, but the reply's fate depends on that choice: {choices}."));

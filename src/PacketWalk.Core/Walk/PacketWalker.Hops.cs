@@ -32,6 +32,7 @@ public sealed partial class PacketWalker
             VpcId = subnet?.VpcId ?? eni?.VpcId ?? vpcId,
             SubnetId = subnet?.SubnetId ?? eni?.SubnetId,
             AvailabilityZone = subnet?.AvailabilityZone ?? eni?.AvailabilityZone,
+            AvailabilityZoneId = subnet is not null ? _model.ZoneOf(subnet).Id : eni is not null ? _model.ZoneOf(eni).Id : null,
             NetworkInterfaceId = eni?.NetworkInterfaceId,
             InstanceId = eni?.InstanceId,
             GroupId = groupId,
@@ -54,6 +55,26 @@ public sealed partial class PacketWalker
             SourcePort = packet.SourcePortText,
             DestinationPort = packet.DestinationPortText,
         };
+    }
+
+    /// <summary>
+    /// AVAILABILITY_ZONE_CROSSED when traffic from <paramref name="from"/> uses something in <paramref name="via"/>'s AZ and
+    /// that is another AZ (by AZ id, R-AZ-1); a note saying it cannot be told when the two were named by different accounts
+    /// without AZ ids.
+    /// </summary>
+    private void NoteZoneCrossing(Trace trace, Subnet from, Subnet via, string what, string consequence)
+    {
+        var here = _model.ZoneOf(from);
+        var there = _model.ZoneOf(via);
+        switch (here.Compare(there))
+        {
+            case ZoneMatch.Different:
+                trace.Note($"AVAILABILITY_ZONE_CROSSED: {from.SubnetId} in {here.Text} {what} in {there.Text}{consequence}");
+                break;
+            case ZoneMatch.Unknown:
+                trace.Note($"{UnknownZoneReason}: whether {from.SubnetId} {what} in its own AZ is unknown: {here.WhyUnknown(there)}");
+                break;
+        }
     }
 
     private PacketHop SecurityGroupHop(WalkDirection direction, HopStep step, NetworkInterface eni, Subnet subnet, Packet packet, SecurityGroupDecision sg)

@@ -263,7 +263,7 @@ public sealed partial class PacketWalker
         return new LegOutcome(OutcomeKind.Delivered, trace, packet)
         {
             DeliveredTo = target,
-            Reached = new Terminus(TerminusKind.Interface, target.NetworkInterfaceId) { Interface = target, VpcId = target.VpcId, AvailabilityZone = target.AvailabilityZone },
+            Reached = new Terminus(TerminusKind.Interface, target.NetworkInterfaceId) { Interface = target, VpcId = target.VpcId, Zone = _model.ZoneOf(target) },
         };
     }
 

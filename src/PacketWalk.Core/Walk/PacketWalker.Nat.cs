@@ -59,8 +59,7 @@ public sealed partial class PacketWalker
         var ports = IpProtocol.HasPorts(packet.Protocol) ? PortSet.Of(new[] { NatGatewayPorts }) : packet.SourcePorts;
         var translated = packet with { Source = natAddress, SourcePorts = ports, SourceInterfaces = natEni is null ? Array.Empty<NetworkInterface>() : new[] { natEni } };
         trace.Translations.Add(new NatTranslation(natId, packet.Source, packet.SourcePorts, natAddress, ports));
-        if (natSubnet.AvailabilityZone != subnet.AvailabilityZone)
-            trace.Note($"AVAILABILITY_ZONE_CROSSED: {subnet.SubnetId} in {subnet.AvailabilityZone} uses {natId} in {natSubnet.AvailabilityZone}; the path depends on that zone");
+        NoteZoneCrossing(trace, subnet, natSubnet, $"uses {natId}", "; the path depends on that zone");
         trace.Note($"{natId} translates {AddressText(packet.Source, packet.SourcePorts, packet.Protocol)} to {AddressText(natAddress, ports, packet.Protocol)}"
             + (IpProtocol.HasPorts(packet.Protocol) ? " (REMAP_EPHEMERAL_PORT: replies come back to NAT ports 1024-65535)" : ""));
         trace.AddToPath(natEni?.NetworkInterfaceId ?? natId);

@@ -12,7 +12,7 @@ public sealed partial class PacketWalker
     private static readonly IReadOnlyList<TransitGatewayPolicyTableEntry> NoPolicyEntries = Array.Empty<TransitGatewayPolicyTableEntry>();
 
     private LegOutcome PolicyRouting(WalkDirection direction, string transitGatewayId, string arrivalAttachmentId, TransitGatewayPolicyTableAssociation association,
-        string? availabilityZone, Packet packet, Trace trace, int budget)
+        ZoneRef? availabilityZone, Packet packet, Trace trace, int budget)
     {
         var tableId = association.TransitGatewayPolicyTableId;
         LegOutcome StopHere(OutcomeKind kind, string reason, string rule, string explanation) =>
@@ -57,7 +57,7 @@ public sealed partial class PacketWalker
 
     /// <summary>The matching rule's hop, then the lookup in the route table it names (R-TGW-22).</summary>
     private LegOutcome FollowPolicyRule(WalkDirection direction, string transitGatewayId, string arrivalAttachmentId, string tableId, TransitGatewayPolicyTableEntry entry,
-        string? availabilityZone, Packet packet, Trace trace, int budget, string? portsNote, string? portsReason)
+        ZoneRef? availabilityZone, Packet packet, Trace trace, int budget, string? portsNote, string? portsReason)
     {
         if (entry.TargetRouteTableId is not { } routeTableId)
             return StopWithHop(direction, HopStep.TgwPolicyTable, trace, packet, null, OutcomeKind.Unknown, tableId, "TGW_RTB_ROUTES_ARE_UNKNOWN", entry.Text,
@@ -76,7 +76,7 @@ public sealed partial class PacketWalker
     /// (R-NACL-10); anything else is Ambiguous naming each share.
     /// </summary>
     private LegOutcome SplitByPolicyPorts(WalkDirection direction, string transitGatewayId, string arrivalAttachmentId, string tableId, TgwPolicyDecision decision,
-        string? availabilityZone, Packet packet, Trace trace, int budget)
+        ZoneRef? availabilityZone, Packet packet, Trace trace, int budget)
     {
         string PortsText(TgwPolicyPiece piece) => string.Join(" ", new[]
         {

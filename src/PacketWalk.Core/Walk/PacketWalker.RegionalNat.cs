@@ -17,14 +17,18 @@ public sealed partial class PacketWalker
         if (direction == WalkDirection.Return)
             return Halt(OutcomeKind.Blocked, "NGW_SOURCE_ADDRESS_REASSIGN", route.Text,
                 $"{subnet.SubnetId} routes the reply to {packet.Destination} through {natId}, which would replace the source {packet.Source} with its own address: the client cannot match it to its connection.");
-        var choice = RegionalNatSelector.ForSource(nat, subnet);
+        var choice = RegionalNatSelector.ForSource(_model, nat, subnet);
+        var zone = _model.ZoneOf(subnet);
+        if (choice.ZoneUnknown)
+            // R-AZ-1: whether the gateway holds an address in the source's AZ cannot be told.
+            return Halt(OutcomeKind.Unknown, UnknownZoneReason, $"{natId} (regional): address for {zone.Text}?", choice.Problem!);
         if (!choice.Found)
             // R-NAT-5 with RA's REGIONAL_NGW_ROUTE_AZ_RESTRICTION: the gateway does not serve the source's AZ.
             return Halt(choice.Blocked ? OutcomeKind.Blocked : OutcomeKind.Unknown, "REGIONAL_NGW_ROUTE_AZ_RESTRICTION",
-                $"{natId} (regional) has no address in {subnet.AvailabilityZone}", choice.Problem!);
+                $"{natId} (regional) has no address in {zone.Text}", choice.Problem!);
         var address = choice.Address!;
         if (address.PublicIp is not { } publicIp)
-            return Halt(OutcomeKind.Unknown, "UNKNOWN_RESOURCE", route.Text, $"The snapshot does not list the Elastic IP of {natId} in {subnet.AvailabilityZone}.");
+            return Halt(OutcomeKind.Unknown, "UNKNOWN_RESOURCE", route.Text, $"The snapshot does not list the Elastic IP of {natId} in {zone.Text}.");
 
         var outbound = CheckNacl(direction, subnet, RuleDirection.Outbound, packet, trace);
         if (outbound.Stop is { } stopOut) return stopOut;
@@ -33,14 +37,14 @@ public sealed partial class PacketWalker
         var ports = IpProtocol.HasPorts(packet.Protocol) ? PortSet.Of(new[] { NatGatewayPorts }) : packet.SourcePorts;
         var translated = packet with { Source = publicIp, SourcePorts = ports, SourceInterfaces = Array.Empty<NetworkInterface>() };
         trace.Translations.Add(new NatTranslation(natId, packet.Source, packet.SourcePorts, publicIp, ports));
-        trace.Note($"{natId} (regional) translates {AddressText(packet.Source, packet.SourcePorts, packet.Protocol)} to {AddressText(publicIp, ports, packet.Protocol)}, its address in {subnet.AvailabilityZone}"
+        trace.Note($"{natId} (regional) translates {AddressText(packet.Source, packet.SourcePorts, packet.Protocol)} to {AddressText(publicIp, ports, packet.Protocol)}, its address in {zone.Text}"
             + (choice.Candidates.Count > 1 ? $" (one of {choice.Candidates.Count} there: {string.Join(", ", choice.Candidates.Select(c => c.PublicIp))})" : "")
             + (IpProtocol.HasPorts(packet.Protocol) ? " (REMAP_EPHEMERAL_PORT: replies come back to NAT ports 1024-65535)" : ""));
         var table = nat.RouteTableId is { } rtbId && _model.RouteTables.TryGetValue(rtbId, out var own) ? own : _model.RouteTableForGateway(natId);
         trace.AddToPath(natId);
         trace.Hops.Add(Hop(direction, HopStep.NatGateway, null, null, translated, HopDecision.Forward, natId,
-            $"SNAT {AddressText(packet.Source, packet.SourcePorts, packet.Protocol)} -> {AddressText(publicIp, ports, packet.Protocol)} ({subnet.AvailabilityZone} address)", null,
-            $"regional NAT gateway: the source becomes its Elastic IP in the source's AZ {subnet.AvailabilityZone} (R-NAT-5); it has no subnet, so no network ACL applies on its side (UNCONFIRMED); "
+            $"SNAT {AddressText(packet.Source, packet.SourcePorts, packet.Protocol)} -> {AddressText(publicIp, ports, packet.Protocol)} ({zone.Text} address)", null,
+            $"regional NAT gateway: the source becomes its Elastic IP in the source's AZ {zone.Text} (R-NAT-5); it has no subnet, so no network ACL applies on its side (UNCONFIRMED); "
             + $"routed on by its own route table {table?.RouteTableId ?? nat.RouteTableId ?? "(not in the snapshot)"} (R-NAT-4)",
             natGatewayId: natId, vpcId: nat.VpcId));
 

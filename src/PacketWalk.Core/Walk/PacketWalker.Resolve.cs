@@ -17,7 +17,7 @@ public sealed partial class PacketWalker
         var destinationHint = destinationIp ?? (IpAddress.TryParse(request.Destination, out var d) ? d : (IpAddress?)null);
         var source = Resolve(request.Source, request.SourceVpcId, sourceIp, Role.Source, destinationHint, preferAz: null);
         var destination = Resolve(request.Destination, request.DestinationVpcId, destinationIp, Role.Destination, source.Address,
-            preferAz: source.Interface?.AvailabilityZone);
+            preferAz: source.Interface is { } from ? _model.ZoneOf(from) : null);
 
         if (destination.Address.IsV6 != source.Address.IsV6)
         {
@@ -51,7 +51,7 @@ public sealed partial class PacketWalker
         return address;
     }
 
-    private Endpoint Resolve(string given, string? vpcId, IpAddress? address, Role role, IpAddress? familyHint, string? preferAz)
+    private Endpoint Resolve(string given, string? vpcId, IpAddress? address, Role role, IpAddress? familyHint, ZoneRef? preferAz)
     {
         given = given.Trim();
         var what = role == Role.Source ? "source" : "destination";
@@ -162,7 +162,7 @@ public sealed partial class PacketWalker
         return new Endpoint(given, ip, eni, null) { ComponentId = given };
     }
 
-    private Endpoint ResolveVpcEndpoint(string given, IpAddress? address, Role role, string? preferAz, string ipParameter)
+    private Endpoint ResolveVpcEndpoint(string given, IpAddress? address, Role role, ZoneRef? preferAz, string ipParameter)
     {
         var what = role == Role.Source ? "source" : "destination";
         if (!_model.VpcEndpoints.TryGetValue(given, out var vpce))
@@ -198,11 +198,15 @@ public sealed partial class PacketWalker
         if (address is { } ip) chosen = enis.FirstOrDefault(e => e.HasAddress(ip)) ?? throw NotOwned(given, ip, ipParameter);
         else
         {
-            // R-VPCE-2: one ENI per subnet; the walk takes the one in the other end's AZ, as zonal DNS would.
-            chosen = enis.FirstOrDefault(e => e.AvailabilityZone == preferAz) ?? enis[0];
+            // R-VPCE-2: one ENI per subnet; the walk takes the one in the other end's AZ, as zonal DNS would (by AZ id, R-AZ-1).
+            var matches = enis.Select(e => preferAz?.Compare(_model.ZoneOf(e))).ToList();
+            var same = matches.IndexOf(ZoneMatch.Same);
+            chosen = same >= 0 ? enis[same] : enis[0];
             if (enis.Count > 1)
-                note = $"{given} has interfaces {string.Join(", ", enis.Select(e => $"{e.NetworkInterfaceId} ({e.AvailabilityZone})"))}; walked to {chosen.NetworkInterfaceId}"
-                    + (chosen.AvailabilityZone == preferAz ? " in the source's Availability Zone" : "; give -DestinationIp for another");
+                note = $"{given} has interfaces {string.Join(", ", enis.Select(e => $"{e.NetworkInterfaceId} ({_model.ZoneOf(e).Text})"))}; walked to {chosen.NetworkInterfaceId}"
+                    + (same >= 0 ? " in the source's Availability Zone"
+                        : matches.Contains(ZoneMatch.Unknown) ? $"; which is in the source's Availability Zone is unknown ({preferAz!.Value.WhyUnknown(_model.ZoneOf(enis[matches.IndexOf(ZoneMatch.Unknown)]))}); give -DestinationIp for another"
+                        : "; give -DestinationIp for another");
         }
         return new Endpoint(given, address ?? PrimaryAddress(chosen, null, given), chosen, null) { ComponentId = given, Note = note };
     }

@@ -13,7 +13,7 @@ public sealed partial class PacketWalker
 
     /// <summary>TGW attachments other than VPC: peering, VPN, Direct Connect gateway; Connect and others are not walked.</summary>
     private LegOutcome LeaveToNonVpcAttachment(WalkDirection direction, string transitGatewayId, string attachmentId, TransitGatewayAttachment? attachment,
-        string? availabilityZone, Packet packet, Trace trace, int budget)
+        ZoneRef? availabilityZone, Packet packet, Trace trace, int budget)
     {
         _model.TransitGatewayPeeringAttachments.TryGetValue(attachmentId, out var peering);
         var type = attachment?.ResourceType.ToLowerInvariant() ?? (peering is not null ? "peering" : null);

@@ -8,6 +8,10 @@ public sealed partial class PacketWalker
 {
     /// <summary>AZ id where TGW security group referencing is not supported (R-TGW-13).</summary>
     private const string NoGroupReferencingAzId = "use1-az3";
+    private const string NoGroupReferencingRegion = "us-east-1";
+
+    /// <summary>PacketWalk's reason when two AZs named by different accounts without AZ ids decide the path (R-AZ-1).</summary>
+    internal const string UnknownZoneReason = "UNKNOWN_AVAILABILITY_ZONE_ID";
 
     /// <summary>VPC -> TGW: the source AZ must have an attachment subnet (R-TGW-1); NACLs per R-TGW-9/10.</summary>
     private LegOutcome EnterTransitGateway(WalkDirection direction, Subnet subnet, string transitGatewayId, Packet packet, Trace trace, RouteTable table, int budget)
@@ -36,13 +40,21 @@ public sealed partial class PacketWalker
                 $"{table.RouteTableId} routes to {transitGatewayId}, but the snapshot has no attachment of it to {subnet.VpcId}.", transitGatewayId: transitGatewayId);
         }
 
-        var entry = TgwAttachmentSelector.ForEntry(_model, attachment, subnet.AvailabilityZone);
+        var sourceZone = _model.ZoneOf(subnet);
+        var entry = TgwAttachmentSelector.ForEntry(_model, attachment, sourceZone);
+        if (entry.AvailabilityZoneUnknown)
+            // R-AZ-1: the attachment's subnets and the source are named by different accounts without AZ ids, so whether
+            // the source's AZ has an attachment subnet (R-TGW-1) cannot be told.
+            return StopWithHop(direction, HopStep.TgwAttachmentEntry, trace, packet, subnet, OutcomeKind.Unknown, attachment.TransitGatewayAttachmentId, UnknownZoneReason,
+                $"attachment subnet in {sourceZone.Text}?", $"{char.ToUpperInvariant(entry.Note![0])}{entry.Note[1..]}; the transit gateway takes the packet only from an AZ where the attachment has a subnet (R-TGW-1).",
+                transitGatewayId: transitGatewayId, attachmentId: attachment.TransitGatewayAttachmentId);
         if (!entry.Found)
             // R-TGW-1: an AZ without an attachment subnet cannot reach the TGW.
             return StopWithHop(direction, HopStep.TgwAttachmentEntry, trace, packet, subnet, OutcomeKind.Blocked, attachment.TransitGatewayAttachmentId, "TGW_ROUTE_AZ_RESTRICTION",
-                $"no attachment subnet in {subnet.AvailabilityZone}", entry.Note!, transitGatewayId: transitGatewayId, attachmentId: attachment.TransitGatewayAttachmentId);
+                $"no attachment subnet in {sourceZone.Text}", entry.Note!, transitGatewayId: transitGatewayId, attachmentId: attachment.TransitGatewayAttachmentId);
 
         var attachmentSubnet = _model.Subnets[entry.SubnetId!];
+        var attachmentZone = _model.ZoneOf(attachmentSubnet);
         // R-TGW-9/10: the attachment subnet's inbound rules (source address) apply on the way in; its outbound rules do not.
         var inbound = CheckNacl(direction, attachmentSubnet, RuleDirection.Inbound, packet, trace,
             why: "attachment subnet, inbound rules on the way into the transit gateway (R-TGW-10)");
@@ -53,22 +65,45 @@ public sealed partial class PacketWalker
         trace.AddToPath(entry.NetworkInterfaceId ?? attachment.TransitGatewayAttachmentId);
         trace.Hops.Add(Hop(direction, HopStep.TgwAttachmentEntry, attachmentEni, attachmentSubnet, packet, HopDecision.Forward,
             entry.NetworkInterfaceId ?? attachment.TransitGatewayAttachmentId,
-            $"into {transitGatewayId} through {attachment.TransitGatewayAttachmentId} in {attachmentSubnet.AvailabilityZone}", null,
+            $"into {transitGatewayId} through {attachment.TransitGatewayAttachmentId} in {attachmentZone.Text}", null,
             attachmentEni is null ? $"the attachment ENI in {attachmentSubnet.SubnetId} is not in the snapshot" : "the attachment sends all it receives to the transit gateway; its subnet's route table is not consulted (R-TGW-3)",
             transitGatewayId: transitGatewayId, attachmentId: attachment.TransitGatewayAttachmentId));
-        if (ReachedAttachment(direction, transitGatewayId, attachment.TransitGatewayAttachmentId, attachmentSubnet, attachmentSubnet.AvailabilityZone, packet, trace) is { } reachedOnEntry)
+        if (ReachedAttachment(direction, transitGatewayId, attachment.TransitGatewayAttachmentId, attachmentSubnet, attachmentZone, packet, trace) is { } reachedOnEntry)
             return reachedOnEntry;
-        packet = LoseGroupReferencesAtEntry(packet, transitGatewayId, attachment, attachmentSubnet);
-        return TransitGatewayRouting(direction, transitGatewayId, attachment.TransitGatewayAttachmentId, attachmentSubnet.AvailabilityZone, packet, trace, budget);
+        return WithGroupReferences(trace, GroupReferencesAtEntry(packet, transitGatewayId, attachment, attachmentSubnet), attachment.TransitGatewayAttachmentId,
+            (p, tr) => TransitGatewayRouting(direction, transitGatewayId, attachment.TransitGatewayAttachmentId, attachmentZone, p, tr, budget));
+    }
+
+    /// <summary>
+    /// The packet as it goes on past a check of R-TGW-12/13, and — when whether the check holds is unknown (an attachment
+    /// subnet in us-east-1 without an AZ id, R-AZ-1) — the packet if it does not.
+    /// </summary>
+    private readonly record struct GroupReferenceCheck(Packet Packet, Packet? IfLost = null, string? Unknown = null);
+
+    /// <summary>Goes on with the packet; walks both packets when whether references survive is unknown (same end: certain; else Unknown).</summary>
+    private LegOutcome WithGroupReferences(Trace trace, GroupReferenceCheck check, string at, Func<Packet, Trace, LegOutcome> next) =>
+        check.IfLost is not { } lost ? next(check.Packet, trace)
+        : Branch(trace, new Func<Trace, LegOutcome>[] { tr => next(check.Packet, tr), tr => next(lost, tr) }, check.Unknown!, at, UnknownZoneReason);
+
+    /// <summary>
+    /// Whether an attachment subnet is in use1-az3, where TGW security group referencing is not supported (R-TGW-13): by
+    /// its AZ id; without one, only a subnet outside us-east-1 is known not to be.
+    /// </summary>
+    private ZoneMatch InNoReferencingZone(Subnet subnet)
+    {
+        var zone = _model.ZoneOf(subnet);
+        if (zone.Id is { } id) return string.Equals(id, NoGroupReferencingAzId, StringComparison.Ordinal) ? ZoneMatch.Same : ZoneMatch.Different;
+        var region = zone.Region ?? subnet.Origin.Region;
+        return region is not null && !string.Equals(region, NoGroupReferencingRegion, StringComparison.Ordinal) ? ZoneMatch.Different : ZoneMatch.Unknown;
     }
 
     /// <summary>
     /// R-TGW-12/13: a security group reference survives a TGW only when referencing is enabled on the TGW and on both VPC
     /// attachments, and neither attachment subnet is in use1-az3. The entry side is checked here, the exit side on delivery.
     /// </summary>
-    private Packet LoseGroupReferencesAtEntry(Packet packet, string transitGatewayId, TransitGatewayVpcAttachment attachment, Subnet attachmentSubnet)
+    private GroupReferenceCheck GroupReferencesAtEntry(Packet packet, string transitGatewayId, TransitGatewayVpcAttachment attachment, Subnet attachmentSubnet)
     {
-        if (packet.GroupReferenceLoss is not null) return packet;
+        if (packet.GroupReferenceLoss is not null) return new(packet);
         string? why = null;
         if (!_model.TransitGateways.TryGetValue(transitGatewayId, out var tgw))
             why = $"{transitGatewayId} is not in the snapshot, so whether it has security group referencing enabled is unknown (R-TGW-12)";
@@ -76,27 +111,42 @@ public sealed partial class PacketWalker
             why = $"security group referencing is disabled on {transitGatewayId} (R-TGW-12)";
         else if (!attachment.SecurityGroupReferencingSupport)
             why = $"security group referencing is disabled on the source attachment {attachment.TransitGatewayAttachmentId} (R-TGW-12)";
-        else if (attachmentSubnet.AvailabilityZoneId == NoGroupReferencingAzId)
-            why = $"the source attachment subnet {attachmentSubnet.SubnetId} is in {NoGroupReferencingAzId}, where referencing is not supported (R-TGW-13)";
-        return why is null ? packet : packet with { GroupReferenceLoss = "SG_REFERENCING_SUPPORT", GroupReferenceLossNote = why };
+        else
+            return ReferencesInZone(packet, attachmentSubnet, "source");
+        return new(LoseGroupReferences(packet, why));
     }
 
-    private static Packet LoseGroupReferencesAtExit(Packet packet, TransitGatewayVpcAttachment attachment, Subnet attachmentSubnet)
+    private GroupReferenceCheck GroupReferencesAtExit(Packet packet, TransitGatewayVpcAttachment attachment, Subnet attachmentSubnet)
     {
-        if (packet.GroupReferenceLoss is not null) return packet;
-        string? why = !attachment.SecurityGroupReferencingSupport
-            ? $"security group referencing is disabled on the destination attachment {attachment.TransitGatewayAttachmentId} (R-TGW-12)"
-            : attachmentSubnet.AvailabilityZoneId == NoGroupReferencingAzId
-                ? $"the destination attachment subnet {attachmentSubnet.SubnetId} is in {NoGroupReferencingAzId}, where referencing is not supported (R-TGW-13)"
-                : null;
-        return why is null ? packet : packet with { GroupReferenceLoss = "SG_REFERENCING_SUPPORT", GroupReferenceLossNote = why };
+        if (packet.GroupReferenceLoss is not null) return new(packet);
+        if (!attachment.SecurityGroupReferencingSupport)
+            return new(LoseGroupReferences(packet, $"security group referencing is disabled on the destination attachment {attachment.TransitGatewayAttachmentId} (R-TGW-12)"));
+        return ReferencesInZone(packet, attachmentSubnet, "destination");
     }
+
+    /// <summary>R-TGW-13: referencing is not supported for attachments in use1-az3; without the subnet's AZ id that is unknown (R-AZ-1).</summary>
+    private GroupReferenceCheck ReferencesInZone(Packet packet, Subnet attachmentSubnet, string side)
+    {
+        var lostHere = $"the {side} attachment subnet {attachmentSubnet.SubnetId} is in {NoGroupReferencingAzId}, where referencing is not supported (R-TGW-13)";
+        return InNoReferencingZone(attachmentSubnet) switch
+        {
+            ZoneMatch.Same => new(LoseGroupReferences(packet, lostHere)),
+            ZoneMatch.Different => new(packet),
+            _ => new(packet,
+                LoseGroupReferences(packet, $"the {side} attachment subnet {attachmentSubnet.SubnetId} may be in {NoGroupReferencingAzId} (the snapshot lacks its AZ id), where referencing is not supported (R-TGW-13, R-AZ-1)"),
+                $"whether security group references survive {attachmentSubnet.SubnetId} is unknown: it is in {_model.ZoneOf(attachmentSubnet).Text} of {NoGroupReferencingRegion} and the snapshot lacks its AZ id, "
+                + $"so whether it is {NoGroupReferencingAzId} cannot be told (R-TGW-13, R-AZ-1)"),
+        };
+    }
+
+    private static Packet LoseGroupReferences(Packet packet, string why) =>
+        packet with { GroupReferenceLoss = "SG_REFERENCING_SUPPORT", GroupReferenceLossNote = why };
 
     /// <summary>
     /// The route table associated with the arrival attachment decides (R-TGW-14, R-TGW-15..17). A null AZ means the
     /// packet came over peering or from an edge and has no AZ of origin in this region.
     /// </summary>
-    private LegOutcome TransitGatewayRouting(WalkDirection direction, string transitGatewayId, string arrivalAttachmentId, string? availabilityZone, Packet packet, Trace trace, int budget)
+    private LegOutcome TransitGatewayRouting(WalkDirection direction, string transitGatewayId, string arrivalAttachmentId, ZoneRef? availabilityZone, Packet packet, Trace trace, int budget)
     {
         if (budget <= 0 || !trace.Visited.Add($"tgw:{transitGatewayId}:{arrivalAttachmentId}"))
             return StopWithHop(direction, HopStep.TgwRouteTable, trace, packet, null, OutcomeKind.Unknown, transitGatewayId, "LOOP",
@@ -141,7 +191,7 @@ public sealed partial class PacketWalker
     /// Longest-prefix match in one TGW route table (R-TGW-15..17) and on to the chosen attachment. <paramref name="chosenBecause"/>
     /// says why this table decides: the arrival attachment's association (R-TGW-14) or a policy rule (R-TGW-22).
     /// </summary>
-    private LegOutcome RouteInTgwTable(WalkDirection direction, string transitGatewayId, string arrivalAttachmentId, string routeTableId, string? availabilityZone,
+    private LegOutcome RouteInTgwTable(WalkDirection direction, string transitGatewayId, string arrivalAttachmentId, string routeTableId, ZoneRef? availabilityZone,
         Packet packet, Trace trace, int budget, string chosenBecause)
     {
         if ((_model.WhyUnreadable(ResourceKinds.TransitGatewayRoutes, routeTableId) ?? _model.WhyUnreadable(ResourceKinds.TransitGatewayPropagations, routeTableId)) is { } deniedRoutes)
@@ -208,7 +258,7 @@ public sealed partial class PacketWalker
     }
 
     /// <summary>TGW -> attachment. VPC attachments deliver by AZ affinity (R-TGW-4) or appliance mode (R-TGW-6) into the attachment subnet's route table (R-TGW-2).</summary>
-    private LegOutcome LeaveTransitGateway(WalkDirection direction, string transitGatewayId, string attachmentId, string? availabilityZone, Packet packet, Trace trace, int budget)
+    private LegOutcome LeaveTransitGateway(WalkDirection direction, string transitGatewayId, string attachmentId, ZoneRef? availabilityZone, Packet packet, Trace trace, int budget)
     {
         var attachment = _model.TransitGatewayAttachmentOn(transitGatewayId, attachmentId)
             ?? (_model.TransitGatewayAttachments.TryGetValue(attachmentId, out var any) ? any : null);
@@ -229,6 +279,14 @@ public sealed partial class PacketWalker
             return LeaveInApplianceMode(direction, transitGatewayId, vpcAttachment, availabilityZone, packet, trace, budget);
 
         var placement = TgwAttachmentSelector.ForDelivery(_model, vpcAttachment, availabilityZone);
+        if (placement.AvailabilityZoneUnknown && placement.CandidateSubnetIds.Count > 1)
+        {
+            // R-AZ-1: the snapshot cannot tell which subnet is in the packet's AZ; AWS's choice is not the unknown here, the
+            // data is. Every candidate is walked: alike -> certain; different -> Unknown.
+            var possible = placement.CandidateSubnetIds.Select(subnetId => (Func<Trace, LegOutcome>)(tr =>
+                DeliverFromAttachment(direction, transitGatewayId, vpcAttachment, _model.Subnets[subnetId], availabilityZone, packet, tr, budget, null))).ToList();
+            return Branch(trace, possible, placement.Note!, attachmentId, UnknownZoneReason);
+        }
         if (!placement.Found)
             return StopWithHop(direction, HopStep.TgwAttachmentExit, trace, packet, null, OutcomeKind.Unknown, attachmentId, "UNKNOWN_RESOURCE",
                 "no attachment subnet in the snapshot", placement.Note ?? $"The subnets of {attachmentId} are not in the snapshot.", transitGatewayId: transitGatewayId, attachmentId: attachmentId);
@@ -238,7 +296,8 @@ public sealed partial class PacketWalker
                 DeliverFromAttachment(direction, transitGatewayId, vpcAttachment, _model.Subnets[subnetId], availabilityZone, packet, tr, budget, null))).ToList();
             return Branch(trace, alternatives, placement.Note!, attachmentId);
         }
-        return DeliverFromAttachment(direction, transitGatewayId, vpcAttachment, _model.Subnets[placement.SubnetId!], availabilityZone, packet, trace, budget, null);
+        return DeliverFromAttachment(direction, transitGatewayId, vpcAttachment, _model.Subnets[placement.SubnetId!], availabilityZone, packet, trace, budget,
+            placement.AvailabilityZoneUnknown ? placement.Note : null);
     }
 
     /// <summary>
@@ -246,59 +305,65 @@ public sealed partial class PacketWalker
     /// whose flow was pinned on the way out goes back through that ENI; otherwise the selection rules apply and, where
     /// the flow hash decides, every candidate is walked (Ambiguous only when they end differently).
     /// </summary>
-    private LegOutcome LeaveInApplianceMode(WalkDirection direction, string transitGatewayId, TransitGatewayVpcAttachment attachment, string? entryAvailabilityZone,
+    private LegOutcome LeaveInApplianceMode(WalkDirection direction, string transitGatewayId, TransitGatewayVpcAttachment attachment, ZoneRef? entryZone,
         Packet packet, Trace trace, int budget)
     {
         var id = attachment.TransitGatewayAttachmentId;
         trace.ConsultedPins.Add(id);
         if (packet.FlowPins.TryGetValue(id, out var pinnedSubnetId) && _model.Subnets.TryGetValue(pinnedSubnetId, out var pinned))
-            return DeliverFromAttachment(direction, transitGatewayId, attachment, pinned, entryAvailabilityZone, packet, trace, budget,
-                $"appliance mode: this flow is pinned to {_model.TransitGatewayAttachmentEni(id, pinnedSubnetId)?.NetworkInterfaceId ?? pinnedSubnetId} in {pinned.AvailabilityZone}; the return uses the ENI the request used (R-TGW-6)");
+            return DeliverFromAttachment(direction, transitGatewayId, attachment, pinned, entryZone, packet, trace, budget,
+                $"appliance mode: this flow is pinned to {_model.TransitGatewayAttachmentEni(id, pinnedSubnetId)?.NetworkInterfaceId ?? pinnedSubnetId} in {_model.ZoneOf(pinned).Text}; the return uses the ENI the request used (R-TGW-6)");
 
-        var destinationAz = _model.NetworkInterfacesWithAddress(packet.Destination).Select(e => e.AvailabilityZone).Distinct().ToList() is { Count: 1 } azs ? azs[0] : null;
-        var placement = TgwAttachmentSelector.ForApplianceMode(_model, attachment, entryAvailabilityZone, destinationAz);
-        if (!placement.Found)
+        var destinationZone = _model.NetworkInterfacesWithAddress(packet.Destination).Select(_model.ZoneOf).Distinct().ToList() is { Count: 1 } zones ? zones[0] : (ZoneRef?)null;
+        var placement = TgwAttachmentSelector.ForApplianceMode(_model, attachment, entryZone, destinationZone);
+        if (placement.CandidateSubnetIds.Count == 0)
             return StopWithHop(direction, HopStep.TgwAttachmentExit, trace, packet, null, OutcomeKind.Unknown, id, "UNKNOWN_RESOURCE",
                 "no attachment subnet in the snapshot", placement.Note ?? $"The subnets of {id} are not in the snapshot.", transitGatewayId: transitGatewayId, attachmentId: id);
         var candidates = placement.CandidateSubnetIds.Select(s => _model.Subnets[s]).ToList();
-        Func<Trace, LegOutcome> Deliver(int i) => tr => DeliverFromAttachment(direction, transitGatewayId, attachment, candidates[i], entryAvailabilityZone,
+        Func<Trace, LegOutcome> Deliver(int i) => tr => DeliverFromAttachment(direction, transitGatewayId, attachment, candidates[i], entryZone,
             packet with { FlowPins = packet.FlowPins.SetItem(id, candidates[i].SubnetId) }, tr, budget,
             candidates.Count == 1 ? placement.Note
-                : $"appliance mode: flow-hash choice {i + 1} of {candidates.Count} ({string.Join(", ", placement.CandidateNetworkInterfaceIds)}); the return uses the same ENI (R-TGW-6)");
+                : placement.AvailabilityZoneUnknown
+                    ? $"appliance mode: possible ENI {i + 1} of {candidates.Count} ({string.Join(", ", placement.CandidateNetworkInterfaceIds)}; which one is unknown, R-AZ-1); the return uses the same ENI (R-TGW-6)"
+                    : $"appliance mode: flow-hash choice {i + 1} of {candidates.Count} ({string.Join(", ", placement.CandidateNetworkInterfaceIds)}); the return uses the same ENI (R-TGW-6)");
         if (candidates.Count == 1) return Deliver(0)(trace);
         var why = direction == WalkDirection.Return
             // UNCONFIRMED: AWS documents the pin for flows the TGW delivered into the appliance VPC; for a reply whose request
             // never entered this attachment the same selection rules are assumed.
             ? $"{placement.Note}; the request never entered {id}, so the reply has no pin there"
             : placement.Note!;
-        return Branch(trace, Enumerable.Range(0, candidates.Count).Select(Deliver).ToList(), why, id);
+        return Branch(trace, Enumerable.Range(0, candidates.Count).Select(Deliver).ToList(), why, id, placement.AvailabilityZoneUnknown ? UnknownZoneReason : null);
     }
 
     private LegOutcome DeliverFromAttachment(WalkDirection direction, string transitGatewayId, TransitGatewayVpcAttachment attachment, Subnet attachmentSubnet,
-        string? entryAvailabilityZone, Packet packet, Trace trace, int budget, string? selectionNote)
+        ZoneRef? entryZone, Packet packet, Trace trace, int budget, string? selectionNote)
     {
         var eniId = _model.TransitGatewayAttachmentEni(attachment.TransitGatewayAttachmentId, attachmentSubnet.SubnetId)?.NetworkInterfaceId;
-        var crossed = entryAvailabilityZone is not null && attachmentSubnet.AvailabilityZone != entryAvailabilityZone;
+        var zone = _model.ZoneOf(attachmentSubnet);
+        // R-AZ-1: by AZ id; names only when one account named both.
+        var match = entryZone?.Compare(zone);
+        var crossed = match == ZoneMatch.Different;
         if (crossed && !attachment.ApplianceModeSupport)
-            trace.Note($"AVAILABILITY_ZONE_CROSSED: {attachment.TransitGatewayAttachmentId} has no subnet in {entryAvailabilityZone}; delivered in {attachmentSubnet.AvailabilityZone} (R-TGW-4)");
+            trace.Note($"AVAILABILITY_ZONE_CROSSED: {attachment.TransitGatewayAttachmentId} has no subnet in {entryZone!.Value.Text}; delivered in {zone.Text} (R-TGW-4)");
         else if (crossed)
-            trace.Note($"AVAILABILITY_ZONE_CROSSED: appliance mode delivers this flow in {attachmentSubnet.AvailabilityZone}, not the source AZ {entryAvailabilityZone} (R-TGW-6)");
+            trace.Note($"AVAILABILITY_ZONE_CROSSED: appliance mode delivers this flow in {zone.Text}, not the source AZ {entryZone!.Value.Text} (R-TGW-6)");
         trace.AddToPath(eniId ?? attachment.TransitGatewayAttachmentId);
         var eni = eniId is null ? null : _model.NetworkInterfaces[eniId];
-        var where = attachment.ApplianceModeSupport ? "(appliance mode)"
-            : entryAvailabilityZone is null ? "(the packet has no AZ of origin)"
-            : crossed ? $"(crossed from {entryAvailabilityZone})" : "(same AZ)";
+        var where = attachment.ApplianceModeSupport ? "appliance mode"
+            : entryZone is not { } entry ? "the packet has no AZ of origin"
+            : match == ZoneMatch.Unknown ? $"whether that is {entry.Text}, where the packet entered, is unknown (no AZ ids)"
+            : crossed ? $"crossed from {entry.Text}" : "same AZ";
         trace.Hops.Add(Hop(direction, HopStep.TgwAttachmentExit, eni, attachmentSubnet, packet, HopDecision.Forward, eniId ?? attachment.TransitGatewayAttachmentId,
-            $"out of {transitGatewayId} through {attachment.TransitGatewayAttachmentId} in {attachmentSubnet.AvailabilityZone} {where}",
+            $"out of {transitGatewayId} through {attachment.TransitGatewayAttachmentId} in {zone.Text}, {where}",
             crossed ? "AVAILABILITY_ZONE_CROSSED" : null,
             JoinNotes(selectionNote, (eni is null ? $"the attachment ENI in {attachmentSubnet.SubnetId} is not in the snapshot; " : "")
                 + "traffic from the transit gateway is not filtered by the attachment subnet's inbound rules (R-TGW-10)"),
             transitGatewayId: transitGatewayId, attachmentId: attachment.TransitGatewayAttachmentId));
-        packet = LoseGroupReferencesAtExit(packet, attachment, attachmentSubnet);
         trace.TgwDeliveries.Add(new TgwDelivery(transitGatewayId, attachment.TransitGatewayAttachmentId, attachment.VpcId, attachmentSubnet.SubnetId,
-            attachmentSubnet.AvailabilityZone, attachment.ApplianceModeSupport, MiddleboxTargetFrom(attachmentSubnet, packet.Destination)));
+            zone.Text, attachment.ApplianceModeSupport, MiddleboxTargetFrom(attachmentSubnet, packet.Destination)));
         // R-TGW-2: the attachment subnet's route table forwards what leaves the TGW into the VPC.
-        return RouteFromSubnet(direction, attachmentSubnet, packet, trace, arrivedFromTransitGateway: true, budget: budget);
+        return WithGroupReferences(trace, GroupReferencesAtExit(packet, attachment, attachmentSubnet), eniId ?? attachment.TransitGatewayAttachmentId,
+            (p, tr) => RouteFromSubnet(direction, attachmentSubnet, p, tr, arrivedFromTransitGateway: true, budget: budget));
     }
 
     /// <summary>
@@ -326,11 +391,15 @@ public sealed partial class PacketWalker
     /// the others as variants, since the reply may still depend on the choice); otherwise the verdict is Ambiguous and
     /// names the alternatives (never a guess).
     /// </summary>
-    private LegOutcome Branch(Trace trace, IReadOnlyList<Func<Trace, LegOutcome>> alternatives, string why, string at) =>
-        Branch(trace, alternatives.Select(alt => alt(trace.Clone())).ToList(), why, at);
+    /// <param name="unknownReason">
+    /// Set when the alternatives are not AWS's choice but the snapshot's gap (R-AZ-1: AZs that cannot be compared): then
+    /// alternatives that end differently make the walk Unknown with this reason, not Ambiguous.
+    /// </param>
+    private LegOutcome Branch(Trace trace, IReadOnlyList<Func<Trace, LegOutcome>> alternatives, string why, string at, string? unknownReason = null) =>
+        Branch(trace, alternatives.Select(alt => alt(trace.Clone())).ToList(), why, at, unknownReason);
 
     /// <summary>As above, for alternatives already walked, each on its own clone of <paramref name="trace"/>.</summary>
-    private LegOutcome Branch(Trace trace, IReadOnlyList<LegOutcome> outcomes, string why, string at)
+    private LegOutcome Branch(Trace trace, IReadOnlyList<LegOutcome> outcomes, string why, string at, string? unknownReason = null)
     {
         // An alternative cut short by the work budget was never decided: the walk as a whole is Unknown, not Ambiguous.
         if (outcomes.FirstOrDefault(o => o.Reason == WalkBudgetExceeded) is { } cutShort) return cutShort;
@@ -339,7 +408,12 @@ public sealed partial class PacketWalker
         {
             var leg = first.Trace.Hops.LastOrDefault()?.Direction == WalkDirection.Return ? "the reply" : "the request";
             first.Trace.Note($"{why}; for {leg}, every alternative ends the same way");
-            return first with { Variants = outcomes.SelectMany(o => o.AllVariants).ToList(), ChoiceAt = first.ChoiceAt ?? at, ChoiceWhy = first.ChoiceWhy ?? why };
+            return first with
+            {
+                Variants = outcomes.SelectMany(o => o.AllVariants).ToList(), ChoiceAt = first.ChoiceAt ?? at, ChoiceWhy = first.ChoiceWhy ?? why,
+                // Missing data anywhere in the choice makes a reply that depends on it Unknown rather than Ambiguous.
+                ChoiceUnknownReason = first.ChoiceUnknownReason ?? unknownReason,
+            };
         }
         var summary = string.Join("; ", outcomes.Select(o => $"{string.Join(" -> ", o.Trace.Path.Skip(trace.Path.Count))}: {o.Kind}{(o.At is null ? "" : $" at {o.At}{(o.Reason is null ? "" : $" ({o.Reason})")}")}"));
         trace.Note($"{why}: {summary}");
@@ -348,9 +422,12 @@ public sealed partial class PacketWalker
         {
             Direction = first.Trace.Hops.LastOrDefault()?.Direction ?? WalkDirection.Forward,
             Step = first.Trace.Hops.Count > trace.Hops.Count ? first.Trace.Hops[trace.Hops.Count].Step : HopStep.TgwAttachmentExit,
-            Component = at, Decision = HopDecision.Ambiguous, Rule = why, Note = summary,
+            Component = at, Decision = unknownReason is null ? HopDecision.Ambiguous : HopDecision.Unknown, Rule = why, Reason = unknownReason, Note = summary,
             SourceAddress = first.Packet.Source.ToString(), DestinationAddress = first.Packet.Destination.ToString(), Protocol = first.Packet.ProtocolName,
         });
+        if (unknownReason is not null)
+            return Stop(OutcomeKind.Unknown, trace, first.Packet, at, unknownReason, why,
+                $"The snapshot cannot tell which of several paths the packet takes, and they end differently: {summary}.");
         var deciding = outcomes.FirstOrDefault(o => o.Kind is not (OutcomeKind.Delivered or OutcomeKind.ReachedEdge));
         return Stop(OutcomeKind.Ambiguous, trace, first.Packet, at, deciding?.Reason ?? "AMBIGUOUS", why,
             $"AWS may take any of several paths and they end differently: {summary}.");

@@ -90,6 +90,8 @@ public sealed class PacketHop
     public string? VpcId { get; init; }
     public string? SubnetId { get; init; }
     public string? AvailabilityZone { get; init; }
+    /// <summary>The AZ id of <see cref="AvailabilityZone"/> (the same zone in every account), when the snapshot has it.</summary>
+    public string? AvailabilityZoneId { get; init; }
     public string? NetworkInterfaceId { get; init; }
     public string? InstanceId { get; init; }
     public string? GroupId { get; init; }

@@ -133,6 +133,8 @@ internal sealed record LegOutcome(OutcomeKind Kind, Trace Trace, Packet Packet)
     /// <summary>The resource where AWS's choice between <see cref="Variants"/> is made, and why.</summary>
     public string? ChoiceAt { get; init; }
     public string? ChoiceWhy { get; init; }
+    /// <summary>Set when the choice is the snapshot's gap, not AWS's (R-AZ-1): a reply that depends on it is Unknown with this reason.</summary>
+    public string? ChoiceUnknownReason { get; init; }
 
     public IReadOnlyList<LegOutcome> AllVariants => Variants ?? new[] { this };
 
@@ -174,7 +176,8 @@ internal sealed record Terminus(TerminusKind Kind, string ComponentId)
     public NetworkInterface? Interface { get; init; }
     public string? VpcId { get; init; }
     public string? TransitGatewayId { get; init; }
-    public string? AvailabilityZone { get; init; }
+    /// <summary>The AZ the leg ended in: the interface's, or for an attachment the AZ the packet entered the TGW in.</summary>
+    public ZoneRef? Zone { get; init; }
     /// <summary>For an attachment: the attachment subnet when the packet entered the transit gateway through it from its VPC.</summary>
     public string? EntrySubnetId { get; init; }
 }

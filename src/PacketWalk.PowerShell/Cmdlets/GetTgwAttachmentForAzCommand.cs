@@ -5,7 +5,7 @@ namespace PacketWalk.PowerShell.Cmdlets;
 
 /// <summary>
 /// <para type="synopsis">Shows which attachment subnet and ENI a transit gateway uses to deliver into a VPC for a packet that entered in a given Availability Zone.</para>
-/// <para type="description">The transit gateway keeps traffic in the AZ it entered; it crosses only when the VPC has no attachment subnet there (CrossedAvailabilityZone). With -VpcId, writes one result per VPC attachment of that VPC.</para>
+/// <para type="description">The transit gateway keeps traffic in the AZ it entered; it crosses only when the VPC has no attachment subnet there (CrossedAvailabilityZone). Zones compare by AZ id; an AZ name is read as the attachment's account names it, and where the attachment's subnets lack AZ ids and another account named them, AvailabilityZoneUnknown is set and the candidates are listed. With -VpcId, writes one result per VPC attachment of that VPC.</para>
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "TgwAttachmentForAz", DefaultParameterSetName = AttachmentSet)]
 [OutputType(typeof(TgwAttachmentPlacement))]
@@ -44,7 +44,9 @@ public sealed class GetTgwAttachmentForAzCommand : PacketWalkCmdlet
     {
         var snapshot = ResolveSnapshot(Snapshot);
         var model = snapshot.Model;
-        var az = AzName(snapshot, AvailabilityZone);
+        // A name is read in the mapping of the account that named each attachment's subnets; an AZ id is the same zone in
+        // every account (R-AZ-1), so it is passed as given.
+        var az = AvailabilityZone;
 
         if (ParameterSetName == VpcSet)
         {
@@ -87,12 +89,5 @@ public sealed class GetTgwAttachmentForAzCommand : PacketWalkCmdlet
         try { placement = select(); }
         catch (Exception ex) when (!IsFatal(ex)) { ThrowInternal(ex, target); return; }
         WriteObject(placement);
-    }
-
-    /// <summary>Accepts an AZ id (use1-az2) by mapping it to the AZ name the snapshot's subnets use.</summary>
-    private static string AzName(PacketWalkSnapshot snapshot, string value)
-    {
-        var match = snapshot.Model.Subnets.Values.FirstOrDefault(s => string.Equals(s.AvailabilityZoneId, value, StringComparison.OrdinalIgnoreCase));
-        return match?.AvailabilityZone ?? value.Trim().ToLowerInvariant();
     }
 }
