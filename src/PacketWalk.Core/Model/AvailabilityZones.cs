@@ -15,8 +15,8 @@ public enum ZoneMatch
 
 /// <summary>
 /// An Availability Zone as a resource records it: the name in <paramref name="NamingAccountId"/>'s mapping (empty when
-/// only the id is known), and the AZ id when known. <paramref name="NamingAccountId"/> is the account whose API call
-/// returned the record (the folder's account in a multi-account snapshot), else the resource's owner.
+/// only the id is known), and the AZ id when known. <paramref name="NamingAccountId"/> is the resource's owner account
+/// (null when the snapshot names none: one account's view).
 /// </summary>
 public readonly record struct ZoneRef(string Name, string? Id, string? NamingAccountId)
 {

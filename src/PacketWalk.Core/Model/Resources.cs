@@ -13,12 +13,6 @@ public sealed record ResourceOrigin(string? OwnerId, string? Region, string? Sou
     public static readonly ResourceOrigin Unknown = new(null, null, null, null);
     /// <summary>"Subnets.json at $.Subnets[2]" — used in error messages.</summary>
     public string Place => SourceFile is null ? "(no file)" : JsonPath is null ? SourceFile : $"{SourceFile} at {JsonPath}";
-
-    /// <summary>
-    /// The account whose API call returned the record (the folder's account in a multi-account snapshot, the session's
-    /// account live); null when the source does not say. AZ names in the record are in this account's mapping (R-AZ-1).
-    /// </summary>
-    public string? ReadByAccountId { get; init; }
 }
 
 public sealed record Tag(string Key, string Value);

@@ -11,8 +11,12 @@ public sealed partial class NetworkModel
     private readonly FrozenDictionary<(string? Account, string Name), string> _zoneIdByName;
     private readonly FrozenDictionary<string, (Subnet Subnet, ZoneRef Zone)> _subnetZones;
 
-    /// <summary>The account whose mapping a record's AZ names are in: the account that read it, else its owner.</summary>
-    public static string? NamingAccountOf(ResourceOrigin origin, string? ownerId) => origin.ReadByAccountId ?? ownerId ?? origin.OwnerId;
+    /// <summary>
+    /// The account whose mapping a record's AZ names are taken to be in: the resource's owner (its OwnerId, else the account
+    /// its folder names). A participant's copy of a shared subnet is really named in the participant's mapping; with the
+    /// AZ ids describe-subnets gives that never matters, and without them the reader warns when the copies differ.
+    /// </summary>
+    public static string? NamingAccountOf(ResourceOrigin origin, string? ownerId) => ownerId ?? origin.OwnerId;
 
     /// <summary>The subnet's AZ: its name, and its AZ id (from the record, or from another record of the same account).</summary>
     public ZoneRef ZoneOf(Subnet subnet) =>
@@ -27,9 +31,9 @@ public sealed partial class NetworkModel
     public ZoneRef ZoneOf(NatGateway nat, NatGatewayAddress address) =>
         Resolve(new ZoneRef(address.AvailabilityZone ?? "", address.AvailabilityZoneId, NatNamingAccount(nat, Vpcs)), _zoneIdByName);
 
-    /// <summary>describe-nat-gateways carries no OwnerId: without a reading account, the gateway's VPC's owner named its zones.</summary>
+    /// <summary>describe-nat-gateways carries no OwnerId: the gateway's VPC's owner, else the account its folder names.</summary>
     private static string? NatNamingAccount(NatGateway nat, IReadOnlyDictionary<string, Vpc> vpcs) =>
-        NamingAccountOf(nat.Origin, nat.Origin.OwnerId ?? (vpcs.TryGetValue(nat.VpcId, out var vpc) ? vpc.OwnerId : null));
+        NamingAccountOf(nat.Origin, vpcs.TryGetValue(nat.VpcId, out var vpc) ? vpc.OwnerId : null);
 
     /// <summary>A zone named by a user (-AvailabilityZone us-east-1b or use1-az2) as <paramref name="namingAccountId"/> sees it.</summary>
     public ZoneRef ZoneNamed(string nameOrId, string? namingAccountId)

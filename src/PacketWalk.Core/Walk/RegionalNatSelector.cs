@@ -25,7 +25,7 @@ public static class RegionalNatSelector
     public static RegionalNatChoice ForSource(NatGateway nat, Subnet sourceSubnet) =>
         ForSource(nat, new ZoneRef(sourceSubnet.AvailabilityZone == sourceSubnet.AvailabilityZoneId ? "" : sourceSubnet.AvailabilityZone, sourceSubnet.AvailabilityZoneId,
                 NetworkModel.NamingAccountOf(sourceSubnet.Origin, sourceSubnet.OwnerId)),
-            a => new ZoneRef(a.AvailabilityZone ?? "", a.AvailabilityZoneId, NetworkModel.NamingAccountOf(nat.Origin, nat.Origin.OwnerId ?? sourceSubnet.OwnerId)), sourceSubnet.SubnetId);
+            a => new ZoneRef(a.AvailabilityZone ?? "", a.AvailabilityZoneId, NetworkModel.NamingAccountOf(nat.Origin, sourceSubnet.OwnerId)), sourceSubnet.SubnetId);
 
     /// <summary>As above, with AZ ids the model knows from other records of the same account.</summary>
     public static RegionalNatChoice ForSource(NetworkModel model, NatGateway nat, Subnet sourceSubnet) =>
