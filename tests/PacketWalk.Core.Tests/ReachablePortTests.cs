@@ -1,3 +1,4 @@
+using PacketWalk.Core.Model;
 using PacketWalk.Core.Net;
 using PacketWalk.Core.Walk;
 
@@ -39,6 +40,39 @@ public class ReachablePortTests
             Assert.True(alone.BlockedDirection == run.BlockedDirection, context);
             Assert.Equal(alone.Verdict == PathVerdict.Reachable, result.ReachablePorts.Contains(port));
         }
+    }
+
+    /// <summary>
+    /// Regression: where AWS's choice (here the undocumented AZ a TGW crosses to, R-TGW-4) leads to alternatives that end
+    /// differently, the Ambiguous verdict covers the ports the packet had at the choice, not only those the first
+    /// alternative's security group kept; the port runs then still cover every port.
+    /// </summary>
+    [Fact]
+    public void Ports_dropped_after_a_choice_that_ends_differently_stay_in_the_runs()
+    {
+        var e = new Estate()
+            .Spoke("vpca", 0, "us-east-1a", new[] { "us-east-1a" }, "rtb")
+            .Spoke("vpcb", 1, "us-east-1a", new[] { "us-east-1b", "us-east-1c" }, "rtb")
+            .Propagate("rtb", "vpca").Propagate("rtb", "vpcb")
+            // The 1c attachment subnet drops what the TGW delivers to the host; the 1b one does not.
+            .Nacl(Estate.AttachmentSubnet("vpcb", "us-east-1c"), "vpcb", new NetworkAclEntry(50, true, IpProtocol.All, false, Cidr.Parse("10.1.8.0/22"), null, null, null));
+        // VPC-B's host admits tcp/443 only.
+        var sg = e.B.SecurityGroups.FindIndex(g => g.GroupId == "sg-vpcb");
+        e.B.SecurityGroups[sg] = e.B.SecurityGroups[sg] with
+        {
+            IngressRules = new[] { new SecurityGroupRule("sg-vpcb", RuleDirection.Inbound, IpProtocol.Tcp, 443, 443, Cidr.AnyV4, null, null, null, null) },
+        };
+        var walker = new PacketWalker(e.B.Build());
+        var request = new WalkRequest { Source = Estate.Host("vpca"), Destination = Estate.Host("vpcb"), Protocol = IpProtocol.Tcp };
+
+        var result = walker.ReachablePorts(request with { DestinationPorts = PortSet.All });
+
+        Assert.Equal(0, result.Ranges[0].FromPort);
+        Assert.Equal(65535, result.Ranges[^1].ToPort);
+        Assert.Equal(65536, result.Ranges.Sum(r => r.PortCount));
+        foreach (var port in new[] { 22, 443 })
+            Assert.Equal(walker.Walk(request with { Port = port }).Verdict, result.Ranges.Single(r => r.FromPort <= port && port <= r.ToPort).Verdict);
+        Assert.Equal(PathVerdict.Ambiguous, walker.Walk(request with { Port = 443 }).Verdict);
     }
 
     [Fact]

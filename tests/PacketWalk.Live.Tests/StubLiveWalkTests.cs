@@ -20,6 +20,10 @@ public class StubLiveWalkTests
         foreach (var request in new[] { Tcp(HostA, HostB, 443), Tcp(HostB, HostA, 443), Tcp(HostA, HostB, 22) })
             Assert.Equal(Describe(Walk(offline, request)), Describe(Walk(live, request)));
         Assert.Equal(PathVerdict.Reachable, Walk(live, Tcp(HostA, HostB, 443)).Verdict);
+        // describe-subnets gives each subnet's AZ id; the live read keeps it, and hops carry it (R-AZ-1: zones compare by id).
+        Assert.NotEmpty(live.Subnets);
+        Assert.All(live.Subnets.Values, s => Assert.Equal(offline.Subnets[s.SubnetId].AvailabilityZoneId ?? "(none offline)", s.AvailabilityZoneId ?? "(none live)"));
+        Assert.Contains(Walk(live, Tcp(HostA, HostB, 443)).Hops, h => h.Step == HopStep.TgwAttachmentExit && h.AvailabilityZoneId is not null);
 
         // Budget: the seed topology in at most 15 calls. Exactly: instances 1; VPC kinds 7; TGW kinds 3; one TGW route table's
         // routes and propagations 2; whether any customer-managed prefix list exists (so TGW prefix-list references may) 1.

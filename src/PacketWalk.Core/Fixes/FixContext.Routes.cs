@@ -333,7 +333,8 @@ internal sealed partial class FixContext
         var vpcId = blocker.VpcId;
         // The AZ of the subnet the packet came from; its VPC's subnets in that zone (by AZ id, R-AZ-1) are the candidates.
         var source = blocker.Hop.SubnetId is { } sourceId && _model.Subnets.TryGetValue(sourceId, out var from) ? _model.ZoneOf(from) : (ZoneRef?)null;
-        var az = source?.Text ?? blocker.Hop.AvailabilityZone;
+        // Named as the VPC's owner names it: the subnet to add is created in that account.
+        var az = blocker.Hop.AvailabilityZone;
         // A small subnet with the fewest interfaces is the closest to AWS's advice of a dedicated /28 per AZ (R-TGW-11).
         var subnet = _model.Subnets.Values.Where(s => s.VpcId == vpcId && (source is { } zone ? zone.Compare(_model.ZoneOf(s)) == ZoneMatch.Same : s.AvailabilityZone == az))
             .OrderBy(s => _model.NetworkInterfacesInSubnet(s.SubnetId).Count)

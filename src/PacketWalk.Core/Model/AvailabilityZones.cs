@@ -44,10 +44,13 @@ public readonly record struct ZoneRef(string Name, string? Id, string? NamingAcc
     /// Why <see cref="Compare"/> could not decide, for explanations: "us-east-1a of 111111111111 and us-east-1a of
     /// 222222222222 are named by different accounts and lack AZ ids".
     /// </summary>
-    public string WhyUnknown(ZoneRef other) =>
-        Name.Length == 0 || other.Name.Length == 0
-            ? $"{Text} and {other.Text} cannot be compared: one has neither a name nor an AZ id the other has"
-            : $"{Describe()} and {other.Describe()} are named by different accounts, which map AZ names to zones independently, and the snapshot lacks {(Id is null && other.Id is null ? "their AZ ids" : $"the AZ id of {(Id is null ? Name : other.Name)}")} (R-AZ-1)";
+    public string WhyUnknown(ZoneRef other)
+    {
+        if (Name.Length == 0 || other.Name.Length == 0)
+            return $"{Text} and {other.Text} cannot be compared without both names or both AZ ids (R-AZ-1)";
+        var lacking = string.Join(" and ", new[] { this, other }.Where(z => z.Id is null).Select(z => z.Describe()));
+        return $"{Describe()} and {other.Describe()} are named by different accounts, which map AZ names to zones independently, and the snapshot lacks the AZ id of {lacking} (R-AZ-1)";
+    }
 
     private string Describe() => NamingAccountId is null ? Text : $"{Text} of {NamingAccountId}";
 

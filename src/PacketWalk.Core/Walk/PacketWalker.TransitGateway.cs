@@ -351,7 +351,7 @@ public sealed partial class PacketWalker
         var eni = eniId is null ? null : _model.NetworkInterfaces[eniId];
         var where = attachment.ApplianceModeSupport ? "appliance mode"
             : entryZone is not { } entry ? "the packet has no AZ of origin"
-            : match == ZoneMatch.Unknown ? $"whether that is {entry.Text}, where the packet entered, is unknown (no AZ ids)"
+            : match == ZoneMatch.Unknown ? $"whether that is the AZ the packet entered in, {entry.Text}, is unknown (no AZ ids)"
             : crossed ? $"crossed from {entry.Text}" : "same AZ";
         trace.Hops.Add(Hop(direction, HopStep.TgwAttachmentExit, eni, attachmentSubnet, packet, HopDecision.Forward, eniId ?? attachment.TransitGatewayAttachmentId,
             $"out of {transitGatewayId} through {attachment.TransitGatewayAttachmentId} in {zone.Text}, {where}",
@@ -416,6 +416,13 @@ public sealed partial class PacketWalker
             };
         }
         var summary = string.Join("; ", outcomes.Select(o => $"{string.Join(" -> ", o.Trace.Path.Skip(trace.Path.Count))}: {o.Kind}{(o.At is null ? "" : $" at {o.At}{(o.Reason is null ? "" : $" ({o.Reason})")}")}"));
+        // The verdict covers the ports the packet had where the paths part, not those the first alternative kept: each
+        // alternative's end holds its ports plus those its own filters dropped after the branch.
+        var atBranch = first.Packet with
+        {
+            DestinationPorts = outcomes.Aggregate(PortSet.Empty, (ports, o) => o.Trace.PortDrops.Skip(trace.PortDrops.Count)
+                .Aggregate(ports.Union(o.Packet.DestinationPorts), (all, drop) => all.Union(drop.Ports))),
+        };
         trace.Note($"{why}: {summary}");
         foreach (var o in outcomes) foreach (var n in o.Trace.Notes) trace.Note(n);
         trace.Hops.Add(new PacketHop
@@ -426,10 +433,10 @@ public sealed partial class PacketWalker
             SourceAddress = first.Packet.Source.ToString(), DestinationAddress = first.Packet.Destination.ToString(), Protocol = first.Packet.ProtocolName,
         });
         if (unknownReason is not null)
-            return Stop(OutcomeKind.Unknown, trace, first.Packet, at, unknownReason, why,
+            return Stop(OutcomeKind.Unknown, trace, atBranch, at, unknownReason, why,
                 $"The snapshot cannot tell which of several paths the packet takes, and they end differently: {summary}.");
         var deciding = outcomes.FirstOrDefault(o => o.Kind is not (OutcomeKind.Delivered or OutcomeKind.ReachedEdge));
-        return Stop(OutcomeKind.Ambiguous, trace, first.Packet, at, deciding?.Reason ?? "AMBIGUOUS", why,
+        return Stop(OutcomeKind.Ambiguous, trace, atBranch, at, deciding?.Reason ?? "AMBIGUOUS", why,
             $"AWS may take any of several paths and they end differently: {summary}.");
     }
 }
