@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using PacketWalk.Core.Model;
 
 namespace PacketWalk.Core.Snapshot;
@@ -8,8 +7,7 @@ namespace PacketWalk.Core.Snapshot;
 // both), since within one account a name maps to one zone.
 public sealed partial class NetworkModel
 {
-    private readonly FrozenDictionary<(string? Account, string Name), string> _zoneIdByName;
-    private readonly FrozenDictionary<string, (Subnet Subnet, ZoneRef Zone)> _subnetZones;
+    private readonly IReadOnlyDictionary<(string? Account, string Name), string> _zoneIdByName;
 
     /// <summary>
     /// The account whose mapping a record's AZ names are taken to be in: the resource's owner (its OwnerId, else the account
@@ -19,8 +17,7 @@ public sealed partial class NetworkModel
     public static string? NamingAccountOf(ResourceOrigin origin, string? ownerId) => ownerId ?? origin.OwnerId;
 
     /// <summary>The subnet's AZ: its name, and its AZ id (from the record, or from another record of the same account).</summary>
-    public ZoneRef ZoneOf(Subnet subnet) =>
-        _subnetZones.TryGetValue(subnet.SubnetId, out var known) && ReferenceEquals(known.Subnet, subnet) ? known.Zone : ComputeZone(subnet, _zoneIdByName);
+    public ZoneRef ZoneOf(Subnet subnet) => ZoneOf(subnet, _zoneIdByName);
 
     /// <summary>An interface is in its subnet's AZ; an interface whose subnet is not in the snapshot keeps its own AZ name.</summary>
     public ZoneRef ZoneOf(NetworkInterface eni) =>
@@ -31,11 +28,7 @@ public sealed partial class NetworkModel
     public ZoneRef ZoneOf(NatGateway nat, NatGatewayAddress address) =>
         Resolve(new ZoneRef(address.AvailabilityZone ?? "", address.AvailabilityZoneId, NatNamingAccount(nat, Vpcs)), _zoneIdByName);
 
-    /// <summary>describe-nat-gateways carries no OwnerId: the gateway's VPC's owner, else the account its folder names.</summary>
-    private static string? NatNamingAccount(NatGateway nat, IReadOnlyDictionary<string, Vpc> vpcs) =>
-        NamingAccountOf(nat.Origin, vpcs.TryGetValue(nat.VpcId, out var vpc) ? vpc.OwnerId : null);
-
-    /// <summary>A zone named by a user (-AvailabilityZone us-east-1b or use1-az2) as <paramref name="namingAccountId"/> sees it.</summary>
+    /// <summary>A zone a user names (-AvailabilityZone us-east-1b or use1-az2) as <paramref name="namingAccountId"/> sees it.</summary>
     public ZoneRef ZoneNamed(string nameOrId, string? namingAccountId)
     {
         var text = nameOrId.Trim();
@@ -49,7 +42,12 @@ public sealed partial class NetworkModel
         return Resolve(new ZoneRef(text.ToLowerInvariant(), null, namingAccountId), _zoneIdByName);
     }
 
-    internal static (FrozenDictionary<(string? Account, string Name), string> IdByName, FrozenDictionary<string, (Subnet Subnet, ZoneRef Zone)> SubnetZones) ZoneIndexes(
+    /// <summary>describe-nat-gateways carries no OwnerId: the gateway's VPC's owner, else the account its folder names.</summary>
+    private static string? NatNamingAccount(NatGateway nat, IReadOnlyDictionary<string, Vpc> vpcs) =>
+        NamingAccountOf(nat.Origin, vpcs.TryGetValue(nat.VpcId, out var vpc) ? vpc.OwnerId : null);
+
+    /// <summary>(account, AZ name) -> AZ id, from every record that gives both; a name two records map to different ids is left out.</summary>
+    internal static IReadOnlyDictionary<(string? Account, string Name), string> ZoneIdsByName(
         IEnumerable<Subnet> subnets, IEnumerable<NatGateway> natGateways, IReadOnlyDictionary<string, Vpc> vpcs)
     {
         var ids = new Dictionary<(string? Account, string Name), string?>();
@@ -59,19 +57,17 @@ public sealed partial class NetworkModel
             // Two ids for one name in one account contradict each other: use neither.
             ids[(account, name)] = ids.TryGetValue((account, name), out var known) && known != id ? null : id;
         }
-        var all = subnets.ToList();
-        foreach (var s in all) Learn(NamingAccountOf(s.Origin, s.OwnerId), s.AvailabilityZone, s.AvailabilityZoneId);
+        foreach (var s in subnets) Learn(NamingAccountOf(s.Origin, s.OwnerId), s.AvailabilityZone, s.AvailabilityZoneId);
         foreach (var n in natGateways)
             foreach (var a in n.Addresses) Learn(NatNamingAccount(n, vpcs), a.AvailabilityZone, a.AvailabilityZoneId);
-        var idByName = ids.Where(kv => kv.Value is not null).ToFrozenDictionary(kv => kv.Key, kv => kv.Value!);
-        return (idByName, all.ToFrozenDictionary(s => s.SubnetId, s => (s, ComputeZone(s, idByName)), StringComparer.Ordinal));
+        return ids.Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value!);
     }
 
-    private static ZoneRef ComputeZone(Subnet subnet, FrozenDictionary<(string? Account, string Name), string> idByName) =>
+    internal static ZoneRef ZoneOf(Subnet subnet, IReadOnlyDictionary<(string? Account, string Name), string> idByName) =>
         // The reader fills the name with the id when a subnet has only an id; then the name is not known.
         Resolve(new ZoneRef(subnet.AvailabilityZone == subnet.AvailabilityZoneId ? "" : subnet.AvailabilityZone, subnet.AvailabilityZoneId,
             NamingAccountOf(subnet.Origin, subnet.OwnerId)), idByName);
 
-    private static ZoneRef Resolve(ZoneRef zone, FrozenDictionary<(string? Account, string Name), string> idByName) =>
+    private static ZoneRef Resolve(ZoneRef zone, IReadOnlyDictionary<(string? Account, string Name), string> idByName) =>
         zone.Id is null && zone.Name.Length > 0 && idByName.TryGetValue((zone.NamingAccountId, zone.Name), out var id) ? zone with { Id = id } : zone;
 }

@@ -62,7 +62,7 @@ public sealed partial class NetworkModel
         Unreadable = b.Unreadable.ToList();
         TransitGatewayRouteTablesWithRoutesListed = b.TransitGatewayRouteTablesWithRoutesListed.ToFrozenSet(StringComparer.Ordinal);
         TransitGatewayRouteTablesWithPropagationsListed = b.TransitGatewayRouteTablesWithPropagationsListed.ToFrozenSet(StringComparer.Ordinal);
-        (_zoneIdByName, _subnetZones) = ZoneIndexes(Subnets.Values, NatGateways.Values, Vpcs);
+        _zoneIdByName = ZoneIdsByName(Subnets.Values, NatGateways.Values, Vpcs);
 
         // Indexes.
         var rtBySubnet = new Dictionary<string, RouteTable>(StringComparer.Ordinal);
@@ -580,7 +580,8 @@ public sealed class NetworkModelBuilder
         // An attachment whose VPC is in the snapshot must have its subnets there too; a VPC of another account may be absent.
         // R-TGW-1: the subnets are the attachment's own VPC's, one per AZ (one zone: the same AZ id, known or borrowed from
         // a record the same account named alike, else the same name from the same account, R-AZ-1).
-        var zones = NetworkModel.ZoneIndexes(Subnets, NatGateways, Vpcs.ToDictionary(v => v.VpcId, StringComparer.Ordinal)).SubnetZones;
+        var zoneIds = TransitGatewayVpcAttachments.Count == 0 ? null
+            : NetworkModel.ZoneIdsByName(Subnets, NatGateways, Vpcs.ToDictionary(v => v.VpcId, StringComparer.Ordinal));
         foreach (var att in TransitGatewayVpcAttachments)
         {
             var azs = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -594,7 +595,7 @@ public sealed class NetworkModelBuilder
                 }
                 if (subnet.VpcId != att.VpcId)
                     Inconsistent($"transit gateway attachment {att.TransitGatewayAttachmentId} to {att.VpcId} names subnet {s} of {subnet.VpcId}", att.Origin, "SubnetIds");
-                var az = zones[s].Zone;
+                var az = NetworkModel.ZoneOf(subnet, zoneIds!);
                 var zone = az.Id ?? (az.Name.Length > 0 ? $"{az.NamingAccountId}|{az.Name}" : null);
                 if (zone is not null && !azs.TryAdd(zone, s) && azs[zone] != s)
                     Inconsistent($"transit gateway attachment {att.TransitGatewayAttachmentId} names two subnets in {az.Text}, {azs[zone]} and {s}; an attachment has one subnet per Availability Zone (R-TGW-1)", att.Origin, "SubnetIds");
