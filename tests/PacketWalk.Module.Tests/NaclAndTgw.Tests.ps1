@@ -62,6 +62,29 @@ Describe 'Test-NaclHop on the seed NACLs' {
     }
 }
 
+Describe 'Get-TgwAttachmentForAz across accounts whose AZ names map differently (tgw-az-id-cross-account)' {
+    BeforeAll {
+        $script:Cross = Import-PacketWalkSnapshot -Path (Join-Path $RepoRoot 'tests/scenarios/tgw-az-id-cross-account/snapshot') -WarningAction SilentlyContinue
+    }
+
+    It 'reads an AZ name as the attachment''s own account names it' {
+        # Account 222222222222 calls use1-az2 us-east-1a (account 111111111111 calls use1-az1 that).
+        $p = Get-TgwAttachmentForAz -TransitGatewayAttachmentId tgw-attach-0e70000000000000b -AvailabilityZone us-east-1a -Snapshot $Cross
+        $p.SubnetId | Should -Be 'subnet-0e70000000000b091'
+        $p.AvailabilityZoneId | Should -Be 'use1-az2'
+        (Get-TgwAttachmentForAz -TransitGatewayAttachmentId tgw-attach-0e70000000000000b -AvailabilityZone use1-az1 -Snapshot $Cross).SubnetId |
+            Should -Be 'subnet-0e70000000000b092'
+    }
+
+    It 'lists every possible subnet when the attachment''s subnets have no AZ ids' {
+        $p = Get-TgwAttachmentForAz -TransitGatewayAttachmentId tgw-attach-0e70000000000000d -AvailabilityZone use1-az1 -Snapshot $Cross
+        $p.AvailabilityZoneUnknown | Should -BeTrue
+        $p.SubnetId | Should -BeNullOrEmpty
+        $p.CandidateSubnetIds | Should -Be @('subnet-0e70000000000d091', 'subnet-0e70000000000d092')
+        ($p | Format-List | Out-String) | Should -Match 'AvailabilityZoneUnknown\s*:\s*True'
+    }
+}
+
 Describe 'Get-TgwAttachmentForAz on the seed' {
     It 'delivers into VPC-B through its us-east-1b attachment ENI, without crossing AZs' {
         $p = Get-TgwAttachmentForAz -TransitGatewayAttachmentId tgw-attach-0c1a2b3c4d5e605bd -AvailabilityZone us-east-1b -Snapshot $Snapshot
@@ -87,6 +110,14 @@ Describe 'Get-TgwAttachmentForAz on the seed' {
         $p = [pscustomobject]@{ TransitGatewayAttachmentId = 'tgw-attach-0c1a2b3c4d5e605bd'; AvailabilityZone = 'us-east-1b' } |
             Get-TgwAttachmentForAz -Snapshot $Snapshot
         $p.NetworkInterfaceId | Should -Be 'eni-09cd3bddbd4bb7b1b'
+    }
+
+    It 'takes an AZ id and reports the id of the zone it delivers in' {
+        $p = Get-TgwAttachmentForAz -TransitGatewayAttachmentId tgw-attach-0c1a2b3c4d5e605bd -AvailabilityZone use1-az2 -Snapshot $Snapshot
+        $p.NetworkInterfaceId | Should -Be 'eni-09cd3bddbd4bb7b1b'
+        $p.AvailabilityZone | Should -Be 'us-east-1b'
+        $p.AvailabilityZoneId | Should -Be 'use1-az2'
+        $p.RequestedAvailabilityZoneId | Should -Be 'use1-az2'
     }
 
     It 'crosses AZs when the VPC has no attachment subnet in the requested one' {
