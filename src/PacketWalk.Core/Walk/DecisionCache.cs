@@ -31,8 +31,8 @@ namespace PacketWalk.Core.Walk;
 /// </remarks>
 internal sealed class DecisionCache
 {
-    /// <summary>About 250 bytes per decision with its key: the default keeps the cache under ~60 MiB.</summary>
-    public const int DefaultCapacity = 250_000;
+    /// <summary>About 250 bytes per decision with its key: the default keeps the cache under ~25 MiB.</summary>
+    public const int DefaultCapacity = 100_000;
 
     private readonly NetworkModel _model;
     private readonly SecurityGroupEvaluator _groups;
@@ -44,7 +44,8 @@ internal sealed class DecisionCache
     private readonly ConcurrentDictionary<NaclKey, NaclDecision> _nacl = new();
     private readonly ConcurrentDictionary<GroupKey, SecurityGroupDecision> _sg = new();
     private int _stored;
-    private long _lookups;
+    // Only misses are counted: a counter bumped on every hit would be one cache line written by every core on every
+    // check, and that contention costs more than the hit saves.
     private long _misses;
 
     public DecisionCache(NetworkModel model, int capacity = DefaultCapacity)
@@ -55,15 +56,15 @@ internal sealed class DecisionCache
     }
 
     public int Capacity { get; }
+    /// <summary>The model every cached decision was evaluated over.</summary>
+    public NetworkModel Model => _model;
     /// <summary>Decisions stored (NACL and security group together).</summary>
     public int Stored => Volatile.Read(ref _stored);
-    /// <summary>Decisions asked for, and those evaluated directly (not yet cached, past the cap, or not cacheable).</summary>
-    public long Lookups => Interlocked.Read(ref _lookups);
+    /// <summary>Decisions evaluated directly: not yet cached, past the cap, or not cacheable (every other request was a hit).</summary>
     public long Misses => Interlocked.Read(ref _misses);
 
     public NaclDecision Nacl(NetworkAcl acl, RuleDirection direction, IpAddress peer, int protocol, PortSet destinationPorts, int? icmpType, int? icmpCode)
     {
-        Interlocked.Increment(ref _lookups);
         var classes = _naclClasses.GetOrAdd(acl, static a => new NaclClasses(a));
         var intervals = direction == RuleDirection.Outbound ? classes.Outbound : classes.Inbound;
         var key = new NaclKey(classes, direction, intervals.IntervalOf(peer), protocol, destinationPorts, icmpType, icmpCode);
@@ -81,7 +82,6 @@ internal sealed class DecisionCache
     public SecurityGroupDecision SecurityGroups(NetworkInterface eni, RuleDirection direction, IpAddress peer, IReadOnlyList<NetworkInterface> peerEnis,
         bool referencesPreserved, int protocol, PortSet destinationPorts, int? icmpType, int? icmpCode)
     {
-        Interlocked.Increment(ref _lookups);
         var byInterface = direction == RuleDirection.Inbound ? _inboundByInterface : _outboundByInterface;
         if (!byInterface.TryGetValue(eni, out var classes))
             classes = byInterface.GetOrAdd(eni, ClassesFor(eni, direction));

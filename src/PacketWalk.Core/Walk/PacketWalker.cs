@@ -26,7 +26,14 @@ public sealed partial class PacketWalker
     public PacketWalker(NetworkModel model) : this(model, cacheDecisions: true) { }
 
     /// <param name="cacheDecisions">False evaluates every NACL and security-group check directly (the benchmark's and the tests' reference).</param>
-    internal PacketWalker(NetworkModel model, bool cacheDecisions) : this(model, cacheDecisions ? new DecisionCache(model) : null, walkOnPastBlocks: false) { }
+    internal PacketWalker(NetworkModel model, bool cacheDecisions) : this(model, cacheDecisions ? new DecisionCache(model) : null) { }
+
+    /// <param name="decisions">A cache over this same model (e.g. with a small capacity), or null for direct evaluation.</param>
+    internal PacketWalker(NetworkModel model, DecisionCache? decisions) : this(model, decisions, walkOnPastBlocks: false)
+    {
+        if (decisions is not null && !ReferenceEquals(decisions.Model, model))
+            throw new ArgumentException("The decision cache belongs to another model.", nameof(decisions));
+    }
 
     private PacketWalker(NetworkModel model, DecisionCache? decisions, bool walkOnPastBlocks)
     {
