@@ -44,7 +44,7 @@ public sealed record CacheComparison(
     long AllPairsWalks, long AllPairsMisses, int AllPairsStored, int Capacity)
 {
     public double DecisionsPerWalk { get; init; }
-    /// <summary>Per walk and per round: time with the cache off over time with it on (paired, so load falls on both).</summary>
+    /// <summary>Per round of one-thread blocks: time with the cache off over time with it on (paired, so load falls on both).</summary>
     public Stats WalkRatios { get; init; } = Stats.Of(Array.Empty<double>());
     public Stats RoundRatios { get; init; } = Stats.Of(Array.Empty<double>());
     /// <summary>Per round: process CPU time with the cache off over CPU time with it on (less sensitive to other processes).</summary>
@@ -265,6 +265,8 @@ public static class Benchmark
             RoundRatios = Stats.Of(roundRatios), CpuRatios = Stats.Of(cpuRatios),
         };
         Console.WriteLine($"[{size}] decision cache {m}x{m}: off {result.MatrixPerMinuteOff.Median:N0}/min, on {result.MatrixPerMinuteOn.Median:N0}/min; on/off per round {result.RoundRatios.RangeText("0.00")}, CPU off/on {result.CpuRatios.RangeText("0.00")}; {mismatches} answers differ");
+        if (mismatches > 0)
+            throw new BenchCheckException($"{size}: {mismatches} of {m * m} answers differ between the decision cache and direct evaluation");
         return result;
     }
 
