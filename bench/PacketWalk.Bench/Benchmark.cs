@@ -309,10 +309,15 @@ public static class Benchmark
         return (naclOff, naclOn, groupOff, groupOn);
     }
 
-    /// <summary>ns per call: 15 rounds of <paramref name="perRound"/> calls, each round one sample.</summary>
+    /// <summary>
+    /// ns per call: 15 rounds of <paramref name="perRound"/> calls, each round one sample, after a quarter second of
+    /// calls (tiered JIT compiles hot code again after about 100 ms; timing before that measures unoptimised code).
+    /// </summary>
     private static Stats TimeCalls<T>(int perRound, Func<T> call)
     {
-        for (int i = 0; i < perRound; i++) GC.KeepAlive(call());
+        var warmUp = Stopwatch.StartNew();
+        while (warmUp.ElapsedMilliseconds < 250)
+            for (int i = 0; i < perRound; i++) GC.KeepAlive(call());
         var samples = new List<double>();
         for (int round = 0; round < 15; round++)
         {
