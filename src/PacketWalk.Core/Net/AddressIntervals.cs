@@ -22,8 +22,8 @@ internal sealed class AddressIntervals
 
     public static AddressIntervals Of(IEnumerable<Cidr> prefixes)
     {
-        var v4 = new SortedSet<uint>();
-        var v6 = new SortedSet<UInt128>();
+        var v4 = new List<uint>();
+        var v6 = new List<UInt128>();
         foreach (var prefix in prefixes)
         {
             // A /0 covers its whole family: it cuts nothing (and its size, 2^bits, does not fit the arithmetic below).
@@ -41,10 +41,20 @@ internal sealed class AddressIntervals
                 if (next <= uint.MaxValue) v4.Add((uint)next);
             }
         }
-        // Cut point 0 would only make an empty interval before it; leaving it out keeps the numbering dense.
-        v4.Remove(0);
-        v6.Remove(UInt128.Zero);
-        return new AddressIntervals(v4.ToArray(), v6.ToArray());
+        return new AddressIntervals(SortedCuts(v4), SortedCuts(v6));
+    }
+
+    /// <summary>
+    /// Sorted and without duplicates. Cut point 0 is left out: it would only make an empty interval before it, and
+    /// leaving it out keeps the numbering dense.
+    /// </summary>
+    private static T[] SortedCuts<T>(List<T> cuts) where T : IComparable<T>
+    {
+        cuts.Sort();
+        var distinct = new List<T>(cuts.Count);
+        foreach (var cut in cuts)
+            if (cut.CompareTo(default!) != 0 && (distinct.Count == 0 || distinct[^1].CompareTo(cut) != 0)) distinct.Add(cut);
+        return distinct.ToArray();
     }
 
     /// <summary>
