@@ -10,8 +10,9 @@ namespace PacketWalk.Core.Walk;
 /// all-pairs matrix evaluates each rule set once per class of headers rather than once per walk.
 /// </summary>
 /// <remarks>
-/// <para>Soundness: a class holds exactly the headers the direct evaluators cannot tell apart, so a cached decision is
-/// the very decision (deciding rule, matched rules, allowed and denied port sets) a direct evaluation would return.</para>
+/// <para>Soundness: the key holds everything the direct evaluator reads, so every header of a class is one it cannot tell
+/// apart, and a cached decision is the very decision (deciding rule, matched rules, allowed and denied port sets) a direct
+/// evaluation would return. Classes may be finer than necessary (two intervals can lie in the same prefixes), never coarser.</para>
 /// <list type="bullet">
 /// <item>NACL (<see cref="NaclEvaluator.Evaluate"/>): the ACL (by identity), the direction, the peer's elementary interval
 /// over that direction's entry CIDRs (which also tells IPv4 from IPv6), the protocol, the destination port set, the ICMP
@@ -44,8 +45,8 @@ internal sealed class DecisionCache
     private readonly ConcurrentDictionary<NaclKey, NaclDecision> _nacl = new();
     private readonly ConcurrentDictionary<GroupKey, SecurityGroupDecision> _sg = new();
     private int _stored;
-    // Only misses are counted: a counter bumped on every hit would be one cache line written by every core on every
-    // check, and that contention costs more than the hit saves.
+    // Only misses (rare) are counted: a counter bumped on every hit would be one cache line written by every core on
+    // every check of every walk.
     private long _misses;
 
     public DecisionCache(NetworkModel model, int capacity = DefaultCapacity)
