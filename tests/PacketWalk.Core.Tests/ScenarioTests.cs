@@ -65,20 +65,7 @@ public class ScenarioTests
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "expected.json")));
         var c = doc.RootElement.GetProperty("cases").EnumerateArray().First(x => x.GetProperty("name").GetString() == caseName);
 
-        var request = new WalkRequest
-        {
-            Source = c.GetProperty("source").GetString()!,
-            Destination = c.GetProperty("destination").GetString()!,
-            Protocol = IpProtocol.Parse(c.TryGetProperty("protocol", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString()! : "tcp"),
-            Port = IntOrNull(c, "port"),
-            SourcePort = IntOrNull(c, "sourcePort"),
-            IcmpType = IntOrNull(c, "icmpType"),
-            IcmpCode = IntOrNull(c, "icmpCode"),
-            SourceIp = StringOrNull(c, "sourceIp"),
-            DestinationIp = StringOrNull(c, "destinationIp"),
-            SourceVpcId = StringOrNull(c, "sourceVpcId"),
-            DestinationVpcId = StringOrNull(c, "destinationVpcId"),
-        };
+        var request = RequestFor(c);
         var result = new PacketWalker(ModelFor(folder)).Walk(request);
         var context = $"{scenario}/{caseName}: {result} | fwd {result.ForwardPathText} | ret {result.ReturnPathText} | {result.Explanation}";
 
@@ -115,6 +102,22 @@ public class ScenarioTests
         }
         Assert.Equal(Enumerable.Range(1, result.Hops.Count), result.Hops.Select(h => h.Sequence));
     }
+
+    /// <summary>The walk a case of expected.json asks for.</summary>
+    internal static WalkRequest RequestFor(JsonElement c) => new()
+    {
+        Source = c.GetProperty("source").GetString()!,
+        Destination = c.GetProperty("destination").GetString()!,
+        Protocol = IpProtocol.Parse(c.TryGetProperty("protocol", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString()! : "tcp"),
+        Port = IntOrNull(c, "port"),
+        SourcePort = IntOrNull(c, "sourcePort"),
+        IcmpType = IntOrNull(c, "icmpType"),
+        IcmpCode = IntOrNull(c, "icmpCode"),
+        SourceIp = StringOrNull(c, "sourceIp"),
+        DestinationIp = StringOrNull(c, "destinationIp"),
+        SourceVpcId = StringOrNull(c, "sourceVpcId"),
+        DestinationVpcId = StringOrNull(c, "destinationVpcId"),
+    };
 
     [Fact]
     public void Scenario_folders_exist_and_each_has_cases()

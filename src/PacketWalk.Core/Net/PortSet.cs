@@ -22,6 +22,7 @@ public sealed class PortSet : IEquatable<PortSet>
     // operand, the operand itself is returned: sets are immutable, so sharing is safe and saves the walk allocations.
     private readonly PortRange[] _ranges;
     private string? _text;
+    private int _hash;
 
     public static readonly PortSet Empty = new(Array.Empty<PortRange>());
     public static readonly PortSet All = new(new[] { PortRange.All });
@@ -133,11 +134,14 @@ public sealed class PortSet : IEquatable<PortSet>
 
     public bool Equals(PortSet? other) => other is not null && (ReferenceEquals(this, other) || _ranges.AsSpan().SequenceEqual(other._ranges));
     public override bool Equals(object? obj) => Equals(obj as PortSet);
+    /// <summary>Computed once (decision-cache keys hash the packet's port set on every check); 0 = not yet computed.</summary>
     public override int GetHashCode()
     {
+        // A race only computes the same value twice: an int write is atomic.
+        if (_hash != 0) return _hash;
         var hash = new HashCode();
         foreach (var r in _ranges) hash.Add(r);
-        return hash.ToHashCode();
+        return _hash = hash.ToHashCode();
     }
 
     /// <summary>"443", "32768-60999", "0-1023,32768-60999" or "none"; computed once (hop rows print it many times).</summary>

@@ -92,7 +92,7 @@ public sealed partial class PacketWalker
         }
         var peer = ruleDirection == RuleDirection.Inbound ? packet.Source : packet.Destination;
         var peerEnis = ruleDirection == RuleDirection.Inbound ? packet.SourceInterfaces : _model.NetworkInterfacesWithAddress(packet.Destination);
-        var sg = _groups.Evaluate(appliance, ruleDirection, peer, peerEnis, packet.GroupReferenceLoss is null, packet.Protocol, packet.DestinationPorts, packet.IcmpType, packet.IcmpCode);
+        var sg = EvaluateGroups(appliance, ruleDirection, peer, peerEnis, packet.GroupReferenceLoss is null, packet);
         var hop = SecurityGroupHop(direction, step, appliance, subnet, packet, sg);
         trace.Hops.Add(hop);
         return sg.DeniesAll ? new NaclStep(packet, SecurityGroupStop(trace, packet, appliance, hop, sg, ruleDirection))

@@ -14,10 +14,11 @@ public sealed partial class PacketWalker
     private readonly bool _walkOnPastBlocks;
     private PacketWalker? _blockerWalker;
 
-    private PacketWalker(NetworkModel model, bool walkOnPastBlocks) : this(model) => _walkOnPastBlocks = walkOnPastBlocks;
-
-    /// <summary>The walk-on twin of this walker, built once (walkers are stateless, so sharing it is safe).</summary>
-    private PacketWalker BlockerWalker => LazyInitializer.EnsureInitialized(ref _blockerWalker, () => new PacketWalker(_model, walkOnPastBlocks: true));
+    /// <summary>
+    /// The walk-on twin of this walker, built once (walkers are stateless, so sharing it is safe). It shares the decision
+    /// cache: a NACL or security-group decision does not depend on whether the walk goes on past blocks.
+    /// </summary>
+    private PacketWalker BlockerWalker => LazyInitializer.EnsureInitialized(ref _blockerWalker, () => new PacketWalker(_model, _decisions, walkOnPastBlocks: true));
 
     /// <summary>
     /// The ordinary walk decides the verdict (so it is exactly what a walk without AllBlockers says); the walk-on twin

@@ -43,7 +43,7 @@ public sealed partial class PacketWalker
             // R-TGW-12: group references in outbound rules never work across a TGW; within the VPC, and to a VPC
             // peered in the same Region, they do (R-SG-9, R-SG-14).
             bool refsUsable = to.Interface is not null && (to.Interface.VpcId == eni.VpcId || PeeredInOneRegion(eni.VpcId, to.Interface.VpcId));
-            var sg = _groups.Evaluate(eni, RuleDirection.Outbound, packet.Destination, peerEnis, refsUsable, packet.Protocol, packet.DestinationPorts, packet.IcmpType, packet.IcmpCode);
+            var sg = EvaluateGroups(eni, RuleDirection.Outbound, packet.Destination, peerEnis, refsUsable, packet);
             if (sg.DeniesAll && UnreadableRules(sg, eni, RuleDirection.Outbound) is { } deniedRead)
                 return UnreadableSecurityGroups(direction, HopStep.SecurityGroupEgress, eni, subnet, packet, trace, deniedRead);
             var hop = SecurityGroupHop(direction, HopStep.SecurityGroupEgress, eni, subnet,
@@ -240,7 +240,7 @@ public sealed partial class PacketWalker
         if (direction == WalkDirection.Forward)
         {
             bool refsPreserved = packet.GroupReferenceLoss is null;
-            var sg = _groups.Evaluate(target, RuleDirection.Inbound, packet.Source, packet.SourceInterfaces, refsPreserved, packet.Protocol, packet.DestinationPorts, packet.IcmpType, packet.IcmpCode);
+            var sg = EvaluateGroups(target, RuleDirection.Inbound, packet.Source, packet.SourceInterfaces, refsPreserved, packet);
             if (sg.DeniesAll && UnreadableRules(sg, target, RuleDirection.Inbound) is { } deniedRead)
                 return UnreadableSecurityGroups(direction, HopStep.SecurityGroupIngress, target, subnet, packet, trace, deniedRead);
             var hop = SecurityGroupHop(direction, HopStep.SecurityGroupIngress, target, subnet, packet, sg);
@@ -302,7 +302,7 @@ public sealed partial class PacketWalker
                     : $"The network ACL of {subnet.SubnetId} could not be read ({denied.Why}), so whether it passes the packet is unknown."));
         }
         var peer = ruleDirection == RuleDirection.Outbound ? packet.Destination : packet.Source;
-        var decision = NaclEvaluator.Evaluate(acl, ruleDirection, peer, packet.Protocol, packet.DestinationPorts, packet.IcmpType, packet.IcmpCode);
+        var decision = EvaluateNacl(acl, ruleDirection, peer, packet);
         var hop = Hop(direction, step, null, subnet, packet, decision.DeniesAll ? HopDecision.Deny : HopDecision.Allow, acl.NetworkAclId,
             NaclRuleText(decision), decision.DeniesAll || !decision.AllowsAll ? "SUBNET_ACL_RESTRICTION" : null,
             JoinNotes(why, decision.AllowsAll || decision.DeniesAll ? null : $"only ports {decision.Allowed} pass; {decision.Denied} are denied"),

@@ -20,13 +20,32 @@ public sealed partial class PacketWalker
     private readonly NetworkModel _model;
     private readonly SecurityGroupEvaluator _groups;
     private readonly AddressBook _addresses;
+    /// <summary>NACL and security-group decisions per (resource, header class); null evaluates every check directly.</summary>
+    private readonly DecisionCache? _decisions;
 
-    public PacketWalker(NetworkModel model)
+    public PacketWalker(NetworkModel model) : this(model, cacheDecisions: true) { }
+
+    /// <param name="cacheDecisions">False evaluates every NACL and security-group check directly (the benchmark's and the tests' reference).</param>
+    internal PacketWalker(NetworkModel model, bool cacheDecisions) : this(model, cacheDecisions ? new DecisionCache(model) : null) { }
+
+    /// <param name="decisions">A cache over this same model (e.g. with a small capacity), or null for direct evaluation.</param>
+    internal PacketWalker(NetworkModel model, DecisionCache? decisions) : this(model, decisions, walkOnPastBlocks: false)
+    {
+        if (decisions is not null && !ReferenceEquals(decisions.Model, model))
+            throw new ArgumentException("The decision cache belongs to another model.", nameof(decisions));
+    }
+
+    private PacketWalker(NetworkModel model, DecisionCache? decisions, bool walkOnPastBlocks)
     {
         _model = model;
         _groups = new SecurityGroupEvaluator(model);
         _addresses = new AddressBook(model);
+        _decisions = decisions;
+        _walkOnPastBlocks = walkOnPastBlocks;
     }
+
+    /// <summary>The walker's decision cache (statistics for the benchmark and tests); null when caching is off.</summary>
+    internal DecisionCache? Decisions => _decisions;
 
     public NetworkModel Model => _model;
 
@@ -115,6 +134,15 @@ public sealed partial class PacketWalker
                 throw new InvalidOperationException($"unhandled terminus {end.Kind}");
         }
     }
+
+    private NaclDecision EvaluateNacl(NetworkAcl acl, RuleDirection direction, IpAddress peer, Packet packet) =>
+        _decisions?.Nacl(acl, direction, peer, packet.Protocol, packet.DestinationPorts, packet.IcmpType, packet.IcmpCode)
+        ?? NaclEvaluator.Evaluate(acl, direction, peer, packet.Protocol, packet.DestinationPorts, packet.IcmpType, packet.IcmpCode);
+
+    private SecurityGroupDecision EvaluateGroups(NetworkInterface eni, RuleDirection direction, IpAddress peer, IReadOnlyList<NetworkInterface> peerEnis,
+        bool referencesPreserved, Packet packet) =>
+        _decisions?.SecurityGroups(eni, direction, peer, peerEnis, referencesPreserved, packet.Protocol, packet.DestinationPorts, packet.IcmpType, packet.IcmpCode)
+        ?? _groups.Evaluate(eni, direction, peer, peerEnis, referencesPreserved, packet.Protocol, packet.DestinationPorts, packet.IcmpType, packet.IcmpCode);
 
     private static int? ReplyIcmpType(int protocol, int? type) => (protocol, type) switch
     {
