@@ -132,13 +132,26 @@ public static class TgwRouteResolver
         if (model.TransitGatewayRoutes.TryGetValue(routeTableId, out var listed)) routes.AddRange(listed.Where(r => !r.IsDeleted));
         if (model.TransitGatewayPropagations.TryGetValue(routeTableId, out var propagations))
         {
+            // The propagated routes so far (those the snapshot lists itself, as a live read searches without a type filter,
+            // then those expanded here), by attachment and by (CIDR, attachment): one lookup per propagation and per CIDR
+            // instead of a scan of every route each time (20,000 routes x 2,000 propagations on the large benchmark estate).
+            var listedPropagators = new HashSet<string>(StringComparer.Ordinal);
+            var listedPropagated = new HashSet<(Cidr, string)>();
+            foreach (var r in routes)
+                if (r.Type == TgwRouteType.Propagated)
+                    foreach (var t in r.Targets)
+                    {
+                        listedPropagators.Add(t.TransitGatewayAttachmentId);
+                        if (r.DestinationCidr is { } listedCidr) listedPropagated.Add((listedCidr, t.TransitGatewayAttachmentId));
+                    }
+
             foreach (var p in propagations.Where(p => p.IsEnabled))
             {
                 if (!string.Equals(p.ResourceType, "vpc", StringComparison.OrdinalIgnoreCase))
                 {
                     // VPN (BGP), Direct Connect and Connect propagations carry routes learned from outside the estate: known
                     // only when the snapshot lists the table's propagated routes (search-transit-gateway-routes without a type filter).
-                    if (!routes.Any(r => r.Type == TgwRouteType.Propagated && r.Targets.Any(t => t.TransitGatewayAttachmentId == p.TransitGatewayAttachmentId)))
+                    if (!listedPropagators.Contains(p.TransitGatewayAttachmentId))
                         gaps?.Add($"{p.TransitGatewayAttachmentId} ({p.ResourceType}) propagates routes the snapshot does not list");
                     continue;
                 }
@@ -150,9 +163,12 @@ public static class TgwRouteResolver
                 }
                 var target = new[] { new TransitGatewayRouteTarget(p.TransitGatewayAttachmentId, vpcId, "vpc") };
                 foreach (var cidr in vpc.AllCidrs)
-                    // A live read (search without a type filter) lists the propagated route itself: do not add it twice.
-                    if (!routes.Any(r => r.Type == TgwRouteType.Propagated && r.DestinationCidr == cidr && r.Targets.Any(t => t.TransitGatewayAttachmentId == p.TransitGatewayAttachmentId)))
+                    // A live read lists the propagated route itself: do not add it twice (nor a CIDR a VPC lists twice).
+                    if (listedPropagated.Add((cidr, p.TransitGatewayAttachmentId)))
+                    {
                         routes.Add(new TransitGatewayRoute(routeTableId, cidr, null, TgwRouteType.Propagated, "active", target));
+                        listedPropagators.Add(p.TransitGatewayAttachmentId);
+                    }
             }
         }
         return routes;
