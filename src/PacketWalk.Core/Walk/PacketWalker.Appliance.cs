@@ -96,6 +96,6 @@ public sealed partial class PacketWalker
         var hop = SecurityGroupHop(direction, step, appliance, subnet, packet, sg);
         trace.Hops.Add(hop);
         return sg.DeniesAll ? new NaclStep(packet, SecurityGroupStop(trace, packet, appliance, hop, sg, ruleDirection))
-            : new NaclStep(NarrowDestinationPorts(packet, sg.Allowed, hop, trace, $"no rule in {string.Join(", ", sg.GroupIds)} matches"), null);
+            : new NaclStep(NarrowDestinationPorts(packet, sg.Allowed, hop, trace, () => $"no rule in {string.Join(", ", sg.GroupIds)} matches"), null);
     }
 }

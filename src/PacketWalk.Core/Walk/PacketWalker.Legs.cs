@@ -53,7 +53,7 @@ public sealed partial class PacketWalker
             {
                 if (SecurityGroupStop(trace, packet, eni, hop, sg, RuleDirection.Outbound) is { } stop) return stop;
             }
-            else packet = NarrowDestinationPorts(packet, sg.Allowed, hop, trace, $"no rule in {string.Join(", ", sg.GroupIds)} matches");
+            else packet = NarrowDestinationPorts(packet, sg.Allowed, hop, trace, () => $"no rule in {string.Join(", ", sg.GroupIds)} matches");
         }
         else
         {
@@ -249,7 +249,7 @@ public sealed partial class PacketWalker
             {
                 if (SecurityGroupStop(trace, packet, target, hop, sg, RuleDirection.Inbound) is { } stop) return stop;
             }
-            else packet = NarrowDestinationPorts(packet, sg.Allowed, hop, trace, $"no rule in {string.Join(", ", sg.GroupIds)} matches");
+            else packet = NarrowDestinationPorts(packet, sg.Allowed, hop, trace, () => $"no rule in {string.Join(", ", sg.GroupIds)} matches");
         }
         else
         {
@@ -312,7 +312,7 @@ public sealed partial class PacketWalker
             return new NaclStep(packet, BlockAtFilter(trace, hop, packet, acl.NetworkAclId, "SUBNET_ACL_RESTRICTION",
                 $"Network ACL {acl.NetworkAclId} of {subnet.SubnetId} denies {ruleDirection.ToString().ToLowerInvariant()} {Describe(packet)} {(ruleDirection == RuleDirection.Outbound ? "to" : "from")} {peer}."));
         return new NaclStep(NarrowDestinationPorts(packet, decision.Allowed, hop, trace,
-            string.Join("; ", decision.Matches.Where(m => !m.Entry.Allow).Select(m => $"{m.Entry.Text} ({m.Ports})"))), null);
+            () => string.Join("; ", decision.Matches.Where(m => !m.Entry.Allow).Select(m => $"{m.Entry.Text} ({m.Ports})"))), null);
     }
 
     private static string NaclRuleText(NaclDecision decision)
@@ -327,8 +327,9 @@ public sealed partial class PacketWalker
     /// Carries a narrowed port set on, remembering the first hop that narrowed it (the verdict points there) and which
     /// ports each hop removed. In walk-on mode the denied ports are a blocker and the walk goes on with the whole set.
     /// </summary>
-    /// <param name="deniedRule">What denies the removed ports, in the console's words (the hop's own rule names what allowed the rest).</param>
-    private Packet NarrowDestinationPorts(Packet packet, PortSet allowed, PacketHop hop, Trace trace, string deniedRule)
+    /// <param name="deniedRule">What denies the removed ports, in the console's words (the hop's own rule names what allowed the rest);
+    /// composed only when ports are removed, which most checks do not.</param>
+    private Packet NarrowDestinationPorts(Packet packet, PortSet allowed, PacketHop hop, Trace trace, Func<string> deniedRule)
     {
         if (!IpProtocol.HasPorts(packet.Protocol) || allowed.Equals(packet.DestinationPorts)) return packet;
         var denied = packet.DestinationPorts.Subtract(allowed);
@@ -340,7 +341,7 @@ public sealed partial class PacketWalker
             return packet;
         }
         trace.FirstNarrowing ??= hop;
-        trace.PortDrops.Add(new PortDrop(denied, hop, reason, deniedRule));
+        trace.PortDrops.Add(new PortDrop(denied, hop, reason, deniedRule()));
         return packet with { DestinationPorts = allowed };
     }
 
