@@ -168,15 +168,7 @@ public class AvailabilityZoneIdTests
     [Fact]
     public void Appliance_mode_choice_that_depends_on_an_unknown_zone_is_unknown()
     {
-        var e = new Estate()
-            .Spoke("vpca", 0, "us-east-1a", TwoAzs, "rtb-spokes")
-            .Spoke("vpcx", 9, "us-east-1a", TwoAzs, "rtb-inspected", applianceMode: true)
-            .StaticRoute("rtb-spokes", "0.0.0.0/0", Estate.AttachmentId("vpcx"))
-            .Propagate("rtb-inspected", "vpca")
-            .Vpn("tgw-attach-vpn", "rtb-spokes")
-            .StaticRoute("rtb-inspected", "192.168.0.0/16", "tgw-attach-vpn", "vpn")
-            .Nacl(Estate.AttachmentSubnet("vpcx", "us-east-1b"), "vpcx",
-                new NetworkAclEntry(50, true, IpProtocol.Tcp, false, Cidr.Parse("10.0.0.0/16"), new PortRange(32768, 60999), null, null));
+        var e = Estate.ApplianceModeToVpn();
         Owned(e, "vpca", "111111111111", az => az == "us-east-1a" ? "use1-az1" : "use1-az2");
         Owned(e, "vpcx", "222222222222", _ => null);
 

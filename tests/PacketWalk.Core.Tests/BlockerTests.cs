@@ -13,21 +13,8 @@ public class BlockerTests
 {
     public static IEnumerable<object[]> Cases() => ScenarioTests.Cases();
 
-    internal static WalkRequest RequestFor(JsonElement c, bool allBlockers = false) => new()
-    {
-        Source = c.GetProperty("source").GetString()!,
-        Destination = c.GetProperty("destination").GetString()!,
-        Protocol = IpProtocol.Parse(c.TryGetProperty("protocol", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString()! : "tcp"),
-        Port = Int(c, "port"),
-        SourcePort = Int(c, "sourcePort"),
-        IcmpType = Int(c, "icmpType"),
-        IcmpCode = Int(c, "icmpCode"),
-        SourceIp = Str(c, "sourceIp"),
-        DestinationIp = Str(c, "destinationIp"),
-        SourceVpcId = Str(c, "sourceVpcId"),
-        DestinationVpcId = Str(c, "destinationVpcId"),
-        AllBlockers = allBlockers,
-    };
+    internal static WalkRequest RequestFor(JsonElement c, bool allBlockers = false) =>
+        ScenarioTests.RequestFor(c) with { AllBlockers = allBlockers };
 
     internal static (string Folder, JsonElement Case) Load(string scenario, string caseName)
     {
@@ -137,6 +124,4 @@ public class BlockerTests
     internal static string ScenarioCaseStartingWith(string scenario, string prefix) =>
         ScenarioTests.Cases().Where(x => (string)x[0] == scenario).Select(x => (string)x[1]).First(n => n.StartsWith(prefix, StringComparison.Ordinal));
 
-    private static int? Int(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : null;
-    private static string? Str(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 }

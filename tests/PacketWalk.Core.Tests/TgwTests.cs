@@ -17,6 +17,25 @@ internal sealed class Estate
 
     public Estate() => B.TransitGateways.Add(new TransitGateway(Tgw, "available", null, null, false, null, O));
 
+    /// <summary>
+    /// R-TGW-6 set-up: VPC-A (host in 1a) reaches on-premises (a VPN attachment) through transit VPC X in appliance mode;
+    /// X's attachment subnets route straight back to the TGW, standing in for an appliance, and X's 1b subnet lets no
+    /// reply (to Linux ephemeral ports) back towards VPC-A.
+    /// </summary>
+    public static Estate ApplianceModeToVpn()
+    {
+        string[] twoAzs = { "us-east-1a", "us-east-1b" };
+        return new Estate()
+            .Spoke("vpca", 0, "us-east-1a", twoAzs, "rtb-spokes")
+            .Spoke("vpcx", 9, "us-east-1a", twoAzs, "rtb-inspected", applianceMode: true)
+            .StaticRoute("rtb-spokes", "0.0.0.0/0", AttachmentId("vpcx"))
+            .Propagate("rtb-inspected", "vpca")
+            .Vpn("tgw-attach-vpn", "rtb-spokes")
+            .StaticRoute("rtb-inspected", "192.168.0.0/16", "tgw-attach-vpn", "vpn")
+            .Nacl(AttachmentSubnet("vpcx", "us-east-1b"), "vpcx",
+                new NetworkAclEntry(50, true, IpProtocol.Tcp, false, Cidr.Parse("10.0.0.0/16"), new PortRange(32768, 60999), null, null));
+    }
+
     public static string AttachmentId(string vpc) => $"tgw-attach-{vpc}";
     public static string Host(string vpc) => $"i-{vpc}";
     public static string HostEni(string vpc) => $"eni-{vpc}-host";
@@ -111,16 +130,7 @@ public class TgwApplianceModeTests
     [Fact]
     public void Reply_uses_the_appliance_mode_pin_of_the_request()
     {
-        var estate = new Estate()
-            .Spoke("vpca", 0, "us-east-1a", TwoAzs, "rtb-spokes")
-            .Spoke("vpcx", 9, "us-east-1a", TwoAzs, "rtb-inspected", applianceMode: true)
-            .StaticRoute("rtb-spokes", "0.0.0.0/0", Estate.AttachmentId("vpcx"))
-            .Propagate("rtb-inspected", "vpca")
-            .Vpn("tgw-attach-vpn", "rtb-spokes")
-            .StaticRoute("rtb-inspected", "192.168.0.0/16", "tgw-attach-vpn", "vpn")
-            // X's 1b subnet lets no reply (to Linux ephemeral ports) back towards VPC-A.
-            .Nacl(Estate.AttachmentSubnet("vpcx", "us-east-1b"), "vpcx",
-                new NetworkAclEntry(50, true, IpProtocol.Tcp, false, Cidr.Parse("10.0.0.0/16"), new PortRange(32768, 60999), null, null));
+        var estate = Estate.ApplianceModeToVpn();
 
         var result = estate.Walk(Estate.Host("vpca"), "192.168.1.1");
 
