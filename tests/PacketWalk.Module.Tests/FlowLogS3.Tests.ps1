@@ -12,27 +12,11 @@ BeforeAll {
     $script:Moto = $null
     if (Get-Command moto_server -ErrorAction Ignore) {
         Add-Type -Path (Join-Path $ModuleBase 'AWSSDK.Core.dll'), (Join-Path $ModuleBase 'AWSSDK.S3.dll')
-        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-        $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
-        $script:Url = "http://127.0.0.1:$port"
-        $script:Moto = Start-Process moto_server -ArgumentList '-H', '127.0.0.1', '-p', $port -PassThru `
-            -RedirectStandardOutput (Join-Path $TestDrive 'moto.out') -RedirectStandardError (Join-Path $TestDrive 'moto.err')
-        $up = $false
-        for ($i = 0; $i -lt 100 -and -not $up; $i++) {
-            try { $null = Invoke-WebRequest "$Url/moto-api/" -TimeoutSec 1; $up = $true } catch { Start-Sleep -Milliseconds 200 }
-        }
-        if (-not $up) { throw "moto_server did not answer on $Url" }
-        $config = [Amazon.S3.AmazonS3Config]@{ ServiceURL = $Url; ForcePathStyle = $true; AuthenticationRegion = 'us-east-1' }
-        $s3 = [Amazon.S3.AmazonS3Client]::new([Amazon.Runtime.BasicAWSCredentials]::new('testing', 'testing'), $config)
-        $null = $s3.PutBucketAsync('flowlogs').GetAwaiter().GetResult()
-        $root = Join-Path $FlowLogs 's3-layout'
-        foreach ($file in Get-ChildItem (Join-Path $root 'AWSLogs') -Recurse -File) {
-            $key = [IO.Path]::GetRelativePath($root, $file.FullName) -replace '\\', '/'
-            $null = $s3.PutObjectAsync([Amazon.S3.Model.PutObjectRequest]@{ BucketName = 'flowlogs'; Key = $key; FilePath = $file.FullName }).GetAwaiter().GetResult()
-        }
-        # Not a log file: listed but never read.
-        $null = $s3.PutObjectAsync([Amazon.S3.Model.PutObjectRequest]@{ BucketName = 'flowlogs'; Key = 'AWSLogs/aws-account-id_vpcflowlogs.json'; ContentBody = '{}' }).GetAwaiter().GetResult()
-        $s3.Dispose()
+        $moto = Start-MotoServer -Folder $TestDrive
+        $script:Moto = $moto.Process
+        $script:Url = $moto.Url
+        # The JSON object is not a log file: listed but never read.
+        Publish-FlowLogBucket -Url $Url -AccessKey 'testing' -ExtraObjects @{ 'AWSLogs/aws-account-id_vpcflowlogs.json' = '{}' }
         $script:Keys = @{ AccessKey = 'testing'; SecretKey = 'testing'; EndpointUrl = $Url; Region = 'us-east-1' }
     }
 }

@@ -22,32 +22,12 @@ BeforeAll {
     $script:Moto = $null
     if (Get-Command moto_server -ErrorAction Ignore) {
         Add-Type -Path (Join-Path $ModuleBase 'AWSSDK.Core.dll'), (Join-Path $ModuleBase 'AWSSDK.S3.dll')
-        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
-        $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
-        $script:Url = "http://127.0.0.1:$port"
         # The recorder writes its file where MOTO_RECORDER_FILEPATH says: keep it in the test drive, out of the repository.
-        $env:MOTO_ENABLE_RECORDING = 'True'
-        $env:MOTO_RECORDER_FILEPATH = Join-Path $TestDrive 'moto_recording'
-        try {
-            $script:Moto = Start-Process moto_server -ArgumentList '-H', '127.0.0.1', '-p', $port -PassThru -WorkingDirectory $TestDrive `
-                -RedirectStandardOutput (Join-Path $TestDrive 'moto.out') -RedirectStandardError (Join-Path $TestDrive 'moto.err')
-        }
-        finally { Remove-Item Env:MOTO_ENABLE_RECORDING, Env:MOTO_RECORDER_FILEPATH }
-        $up = $false
-        for ($i = 0; $i -lt 100 -and -not $up; $i++) {
-            try { $null = Invoke-WebRequest "$Url/moto-api/" -TimeoutSec 1; $up = $true } catch { Start-Sleep -Milliseconds 200 }
-        }
-        if (-not $up) { throw "moto_server did not answer on $Url" }
+        $moto = Start-MotoServer -Folder $TestDrive -Environment @{ MOTO_ENABLE_RECORDING = 'True'; MOTO_RECORDER_FILEPATH = (Join-Path $TestDrive 'moto_recording') }
+        $script:Moto = $moto.Process
+        $script:Url = $moto.Url
         # Set-up writes (bucket, objects) happen before recording starts; only the cmdlets' requests are recorded.
-        $config = [Amazon.S3.AmazonS3Config]@{ ServiceURL = $Url; ForcePathStyle = $true; AuthenticationRegion = 'us-east-1' }
-        $s3 = [Amazon.S3.AmazonS3Client]::new([Amazon.Runtime.BasicAWSCredentials]::new('setup', 'setup'), $config)
-        $null = $s3.PutBucketAsync('flowlogs').GetAwaiter().GetResult()
-        $root = Join-Path $RepoRoot 'tests/flowlogs/s3-layout'
-        foreach ($file in Get-ChildItem (Join-Path $root 'AWSLogs') -Recurse -File) {
-            $key = [IO.Path]::GetRelativePath($root, $file.FullName) -replace '\\', '/'
-            $null = $s3.PutObjectAsync([Amazon.S3.Model.PutObjectRequest]@{ BucketName = 'flowlogs'; Key = $key; FilePath = $file.FullName }).GetAwaiter().GetResult()
-        }
-        $s3.Dispose()
+        Publish-FlowLogBucket -Url $Url
         $script:Keys = @{ AccessKey = $TestAccessKey; SecretKey = $TestSecretKey; SessionToken = $TestSessionToken; EndpointUrl = $Url; Region = 'us-east-1' }
     }
 

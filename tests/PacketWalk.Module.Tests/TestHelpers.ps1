@@ -63,3 +63,44 @@ function Invoke-PwshScript {
     }
     finally { Remove-Item -LiteralPath $file -ErrorAction SilentlyContinue }
 }
+
+function Start-MotoServer {
+    # moto_server on a free 127.0.0.1 port, its output in the test drive; returns @{ Process; Url } once it answers.
+    # -Environment is set only while the process starts (moto reads it at start-up).
+    param([Parameter(Mandatory)][string]$Folder, [hashtable]$Environment = @{})
+    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+    $url = "http://127.0.0.1:$port"
+    foreach ($k in $Environment.Keys) { [Environment]::SetEnvironmentVariable($k, $Environment[$k]) }
+    try {
+        $process = Start-Process moto_server -ArgumentList '-H', '127.0.0.1', '-p', $port -PassThru -WorkingDirectory $Folder `
+            -RedirectStandardOutput (Join-Path $Folder 'moto.out') -RedirectStandardError (Join-Path $Folder 'moto.err')
+    }
+    finally { foreach ($k in $Environment.Keys) { [Environment]::SetEnvironmentVariable($k, $null) } }
+    $up = $false
+    for ($i = 0; $i -lt 100 -and -not $up; $i++) {
+        try { $null = Invoke-WebRequest "$url/moto-api/" -TimeoutSec 1; $up = $true } catch { Start-Sleep -Milliseconds 200 }
+    }
+    if (-not $up) { throw "moto_server did not answer on $url" }
+    @{ Process = $process; Url = $url }
+}
+
+function Publish-FlowLogBucket {
+    # Bucket 'flowlogs' on the S3 stand-in at -Url, holding tests/flowlogs/s3-layout/AWSLogs under the same keys, plus
+    # -ExtraObjects (key = text). Needs AWSSDK.S3 loaded.
+    param([Parameter(Mandatory)][string]$Url, [string]$AccessKey = 'setup', [hashtable]$ExtraObjects = @{})
+    $config = [Amazon.S3.AmazonS3Config]@{ ServiceURL = $Url; ForcePathStyle = $true; AuthenticationRegion = 'us-east-1' }
+    $s3 = [Amazon.S3.AmazonS3Client]::new([Amazon.Runtime.BasicAWSCredentials]::new($AccessKey, $AccessKey), $config)
+    try {
+        $null = $s3.PutBucketAsync('flowlogs').GetAwaiter().GetResult()
+        $root = Join-Path $RepoRoot 'tests/flowlogs/s3-layout'
+        foreach ($file in Get-ChildItem (Join-Path $root 'AWSLogs') -Recurse -File) {
+            $key = [IO.Path]::GetRelativePath($root, $file.FullName) -replace '\\', '/'
+            $null = $s3.PutObjectAsync([Amazon.S3.Model.PutObjectRequest]@{ BucketName = 'flowlogs'; Key = $key; FilePath = $file.FullName }).GetAwaiter().GetResult()
+        }
+        foreach ($key in $ExtraObjects.Keys) {
+            $null = $s3.PutObjectAsync([Amazon.S3.Model.PutObjectRequest]@{ BucketName = 'flowlogs'; Key = $key; ContentBody = $ExtraObjects[$key] }).GetAwaiter().GetResult()
+        }
+    }
+    finally { $s3.Dispose() }
+}

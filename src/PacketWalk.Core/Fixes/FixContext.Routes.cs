@@ -29,22 +29,8 @@ internal sealed partial class FixContext
         }
         var prefix = DestinationPrefix(packet.Destination);
         var route = new Route(prefix, null, hop.Type, hop.TargetId, "active", "CreateRoute");
-        var region = table.Origin.Region ?? blocker.Region;
-        return new[]
-        {
-            new PathFix
-            {
-                Round = _round,
-                Kind = PathFixKind.Route,
-                Command = AwsToolsText.Route("New-EC2Route", tableId, route, region),
-                Change = $"add route {prefix} -> {hop.TargetId} to {tableId}",
-                Note = hop.Why,
-                Edit = new AddRoute(tableId, route),
-                ResourceId = tableId, RouteTableId = tableId, VpcId = table.VpcId, SubnetId = blocker.SubnetId,
-                TransitGatewayId = hop.Type == RouteTargetType.TransitGateway ? hop.TargetId : null,
-                Region = region, OwnerId = table.OwnerId,
-            }.WithFlow(this, blocker),
-        };
+        return new[] { RouteFix(blocker, table, hop, PathFixKind.Route, "New-EC2Route", route,
+            $"add route {prefix} -> {hop.TargetId} to {tableId}", new AddRoute(tableId, route)) };
     }
 
     private IEnumerable<PathFix> BlackholeRouteFix(PacketBlocker blocker)
@@ -63,22 +49,27 @@ internal sealed partial class FixContext
                 $"remove it (Remove-EC2Route -RouteTableId {tableId} -DestinationCidrBlock {dead.DestinationText}) if a less specific route should carry the traffic") };
         // ReplaceRoute keeps the destination (and so its priority over less specific routes) and gives it a live target.
         var route = dead with { TargetType = hop.Type, TargetId = hop.TargetId, State = "active" };
+        return new[] { RouteFix(blocker, table, hop, PathFixKind.ReplaceRoute, "Set-EC2Route", route,
+            $"point the blackhole route {dead.DestinationText} in {tableId} at {hop.TargetId} (it points at {dead.TargetId}, which is gone)",
+            new ReplaceRoute(tableId, route)) };
+    }
+
+    /// <summary>A fix that writes <paramref name="route"/> into a VPC route table with <paramref name="cmdlet"/>.</summary>
+    private PathFix RouteFix(PacketBlocker blocker, RouteTable table, NextHop hop, PathFixKind kind, string cmdlet, Route route, string change, ModelEdit edit)
+    {
         var region = table.Origin.Region ?? blocker.Region;
-        return new[]
+        return new PathFix
         {
-            new PathFix
-            {
-                Round = _round,
-                Kind = PathFixKind.ReplaceRoute,
-                Command = AwsToolsText.Route("Set-EC2Route", tableId, route, region),
-                Change = $"point the blackhole route {dead.DestinationText} in {tableId} at {hop.TargetId} (it points at {dead.TargetId}, which is gone)",
-                Note = hop.Why,
-                Edit = new ReplaceRoute(tableId, route),
-                ResourceId = tableId, RouteTableId = tableId, VpcId = table.VpcId, SubnetId = blocker.SubnetId,
-                TransitGatewayId = hop.Type == RouteTargetType.TransitGateway ? hop.TargetId : null,
-                Region = region, OwnerId = table.OwnerId,
-            }.WithFlow(this, blocker),
-        };
+            Round = _round,
+            Kind = kind,
+            Command = AwsToolsText.Route(cmdlet, table.RouteTableId, route, region),
+            Change = change,
+            Note = hop.Why,
+            Edit = edit,
+            ResourceId = table.RouteTableId, RouteTableId = table.RouteTableId, VpcId = table.VpcId, SubnetId = blocker.SubnetId,
+            TransitGatewayId = hop.Type == RouteTargetType.TransitGateway ? hop.TargetId : null,
+            Region = region, OwnerId = table.OwnerId,
+        }.WithFlow(this, blocker);
     }
 
     /// <summary>

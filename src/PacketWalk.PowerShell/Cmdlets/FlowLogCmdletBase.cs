@@ -304,38 +304,32 @@ public abstract class FlowLogCmdletBase : PacketWalkCmdlet
         IEnumerator<FlowLogRecord> e;
         try { e = reader.ReadFile(file).GetEnumerator(); }
         catch (FlowLogReadException ex) { WriteError(ReadError(ex)); yield break; }
-        using (e)
-        {
-            while (true)
-            {
-                FlowLogRecord current;
-                try
-                {
-                    if (!e.MoveNext()) break;
-                    current = e.Current;
-                }
-                catch (FlowLogReadException ex) { WriteError(ReadError(ex)); break; }
-                yield return current;
-            }
-        }
-        Accumulate(reader.Statistics);
+        foreach (var r in Reported(reader, e)) yield return r;
     }
 
     /// <summary>Reads an already open stream (an S3 object); errors are non-terminating.</summary>
     protected IEnumerable<FlowLogRecord> ReadStream(Stream stream, string origin)
     {
         var reader = new FlowLogReader(Format, ReadFilter, ReportIssue);
-        using var e = reader.ReadStream(stream, origin).GetEnumerator();
-        while (true)
+        foreach (var r in Reported(reader, reader.ReadStream(stream, origin).GetEnumerator())) yield return r;
+    }
+
+    /// <summary>The records of one file or stream; a read error ends it as a non-terminating error, and its statistics are kept.</summary>
+    private IEnumerable<FlowLogRecord> Reported(FlowLogReader reader, IEnumerator<FlowLogRecord> records)
+    {
+        using (records)
         {
-            FlowLogRecord current;
-            try
+            while (true)
             {
-                if (!e.MoveNext()) break;
-                current = e.Current;
+                FlowLogRecord current;
+                try
+                {
+                    if (!records.MoveNext()) break;
+                    current = records.Current;
+                }
+                catch (FlowLogReadException ex) { WriteError(ReadError(ex)); break; }
+                yield return current;
             }
-            catch (FlowLogReadException ex) { WriteError(ReadError(ex)); break; }
-            yield return current;
         }
         Accumulate(reader.Statistics);
     }
