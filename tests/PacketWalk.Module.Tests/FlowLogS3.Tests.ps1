@@ -12,9 +12,9 @@ BeforeAll {
     $script:Moto = $null
     if (Get-Command moto_server -ErrorAction Ignore) {
         Add-Type -Path (Join-Path $ModuleBase 'AWSSDK.Core.dll'), (Join-Path $ModuleBase 'AWSSDK.S3.dll')
-        $moto = Start-MotoServer -Folder $TestDrive
-        $script:Moto = $moto.Process
-        $script:Url = $moto.Url
+        $started = Start-MotoServer -Folder $TestDrive
+        $script:Moto = $started.Process
+        $script:Url = $started.Url
         # The JSON object is not a log file: listed but never read.
         Publish-FlowLogBucket -Url $Url -AccessKey 'testing' -ExtraObjects @{ 'AWSLogs/aws-account-id_vpcflowlogs.json' = '{}' }
         $script:Keys = @{ AccessKey = 'testing'; SecretKey = 'testing'; EndpointUrl = $Url; Region = 'us-east-1' }

@@ -23,9 +23,9 @@ BeforeAll {
     if (Get-Command moto_server -ErrorAction Ignore) {
         Add-Type -Path (Join-Path $ModuleBase 'AWSSDK.Core.dll'), (Join-Path $ModuleBase 'AWSSDK.S3.dll')
         # The recorder writes its file where MOTO_RECORDER_FILEPATH says: keep it in the test drive, out of the repository.
-        $moto = Start-MotoServer -Folder $TestDrive -Environment @{ MOTO_ENABLE_RECORDING = 'True'; MOTO_RECORDER_FILEPATH = (Join-Path $TestDrive 'moto_recording') }
-        $script:Moto = $moto.Process
-        $script:Url = $moto.Url
+        $started = Start-MotoServer -Folder $TestDrive -Environment @{ MOTO_ENABLE_RECORDING = 'True'; MOTO_RECORDER_FILEPATH = (Join-Path $TestDrive 'moto_recording') }
+        $script:Moto = $started.Process
+        $script:Url = $started.Url
         # Set-up writes (bucket, objects) happen before recording starts; only the cmdlets' requests are recorded.
         Publish-FlowLogBucket -Url $Url
         $script:Keys = @{ AccessKey = $TestAccessKey; SecretKey = $TestSecretKey; SessionToken = $TestSessionToken; EndpointUrl = $Url; Region = 'us-east-1' }
